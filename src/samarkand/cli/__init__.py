@@ -1,0 +1,60 @@
+"""The ``samarkand`` command line (Typer + rich).
+
+Each command group lives in its own module (``cli/data.py``, ``cli/dependencies.py`` ...) exposing
+``register(app)``.  Errors derived from SamarkandError become one line on stderr and exit status 2.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from samarkand.errors import SamarkandError
+
+app = typer.Typer(
+    name="samarkand",
+    help="Measure and plan strategic autonomy between economies (dependencies, partnership, stress tests, "
+         "critical raw materials, CBAM). Data: CEPII BACI, UN Comtrade, EU CRM study, WGI, UNGA ideal points.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+
+# command modules, in help order; each defines register(app)
+COMMAND_MODULES = ["data", "dependencies", "partners", "rebalance", "stress", "corridors", "crm", "cbam",
+                   "alignment", "brief", "serve"]
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(f"samarkand.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"samarkand.cli.{name}":
+                continue
+            raise
+        mod.register(app)
+
+
+_register_all()
+
+
+def main() -> None:
+    """Console entry point: run the app, mapping samarkand errors to exit status 2."""
+    try:
+        app(standalone_mode=False)
+    except SamarkandError as exc:
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(1)
+    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        raise

@@ -1,0 +1,84 @@
+"""Printing results: a rich table with provenance (default), CSV or JSON for scripts."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import Enum
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from samarkand.provenance import Result
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def emit(result: Result, fmt: Format | str = Format.table, *, title: str | None = None,
+         max_rows: int | None = None, extras: bool = True) -> None:
+    """Print ``result`` in ``fmt``: CSV is the bare main table; JSON holds provenance, rows and extras."""
+    fmt = Format(fmt)
+    if fmt is Format.csv:
+        result.table.to_csv(sys.stdout, index=False)
+        return
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2, default=str) + "\n")
+        return
+    print_frame(result.table, title=title, max_rows=max_rows)
+    if extras:
+        for name, df in result.extras.items():
+            print_frame(df, title=name.replace("_", " "), max_rows=max_rows)
+    for note in result.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    print_provenance(result.provenance)
+
+
+def _fmt_cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        if math.isinf(v):
+            return "∞"
+        if abs(v) >= 1e5:
+            return f"{v:,.0f}"
+        return f"{v:.4g}" if abs(v) < 1 else f"{v:,.3f}".rstrip("0").rstrip(".")
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return str(v)
+
+
+def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | None = None) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in df.columns:
+        table.add_column(str(c), overflow="fold")
+    shown = df if max_rows is None else df.head(max_rows)
+    for row in shown.itertuples(index=False):
+        table.add_row(*[_fmt_cell(v) for v in row])
+    console.print(table)
+    if max_rows is not None and len(df) > max_rows:
+        console.print(f"… {len(df) - max_rows} more rows (use --all or --format csv)")
+
+
+def print_provenance(prov: dict[str, Any]) -> None:
+    if not prov:
+        return
+    parts = []
+    for k, v in prov.items():
+        if isinstance(v, dict):
+            v = "; ".join(f"{a}={b}" for a, b in v.items())
+        elif isinstance(v, list):
+            v = ", ".join(map(str, v))
+        parts.append(f"[dim]{k}:[/] {v}")
+    console.print("[bold]source[/] " + " | ".join(parts), highlight=False, soft_wrap=True)

@@ -1,0 +1,393 @@
+"""The data home: named flow datasets as year-partitioned Parquet, a catalog, atomic imports.
+
+Layout of ``$SAMARKAND_HOME`` (default: the platform's user data dir)::
+
+    catalog.json                     one entry per dataset (source, release, HS revision, years,
+                                     rows, checksum, import time, directory)
+    datasets/<name>-<id>/year=YYYY/part-0.parquet
+    tmp/                             imports in progress; swept on open
+
+An import writes everything under ``tmp/`` and validates it; only then is the directory renamed into
+``datasets/`` and the catalog replaced with ``os.replace`` (atomic on POSIX).  A process killed at any
+point leaves the previous catalog, which only names complete directories.  The shipped dataset
+(CEPII BACI flows for 30 critical-material HS6 codes) lives inside the package and is always listed.
+
+Analyses run on one dataset at a time: :func:`open_flows` never merges datasets.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from samarkand.errors import DataError, InputError, NotInStoreError
+
+FLOW_COLUMNS = ["year", "exporter", "importer", "hs6", "value_usd", "quantity_t"]
+FLOW_SCHEMA = pa.schema([
+    ("year", pa.int16()),
+    ("exporter", pa.string()),
+    ("importer", pa.string()),
+    ("hs6", pa.string()),
+    ("value_usd", pa.float64()),
+    ("quantity_t", pa.float64()),
+])
+SHIPPED_NAME = "baci-crm"
+
+
+def default_home() -> Path:
+    """$SAMARKAND_HOME, else the platform's user data directory for samarkand."""
+    env = os.environ.get("SAMARKAND_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("samarkand", appauthor=False))
+
+
+@dataclass
+class DatasetInfo:
+    """One catalog entry: where a dataset came from and what it holds."""
+
+    name: str
+    source: str                      # baci | comtrade | table | shipped
+    release: str | None
+    hs_revision: str | dict[str, str] | None
+    years: list[int]
+    rows: int
+    checksum: str | None             # sha256 of the source file(s)
+    imported_at: str
+    directory: str                   # absolute for shipped, relative to home otherwise
+    shipped: bool = False
+    source_files: list[str] = field(default_factory=list)
+    coverage: dict[str, str] = field(default_factory=dict)   # year -> completeness note
+    notes: list[str] = field(default_factory=list)
+    citation: str | None = None
+
+    def provenance(self, years: Iterable[int] | None = None) -> dict[str, Any]:
+        """The fields a result quotes to say where its figures came from."""
+        out: dict[str, Any] = {"dataset": self.name, "source": self.source, "release": self.release,
+                               "hs_revision": self.hs_revision, "checksum": self.checksum}
+        if self.citation:
+            out["citation"] = self.citation
+        if years is not None:
+            ys = sorted(set(int(y) for y in years))
+            out["years"] = ys
+            cov = {str(y): self.coverage[str(y)] for y in ys if str(y) in self.coverage}
+            if cov:
+                out["coverage"] = cov
+            if isinstance(self.hs_revision, dict):
+                out["hs_revision"] = sorted({self.hs_revision.get(str(y), "?") for y in ys})
+        return out
+
+
+def shipped_info() -> DatasetInfo:
+    """The dataset shipped inside the package (built by scripts/build_reference.py)."""
+    from samarkand import reference
+
+    m = reference.meta("flows_baci_crm")
+    return DatasetInfo(
+        name=SHIPPED_NAME, source="shipped", release=m.get("version"), hs_revision=m.get("hs_revision"),
+        years=m["years"], rows=m["rows"], checksum=m.get("checksum"), imported_at=m.get("built_at", ""),
+        directory=str(reference.path("flows_baci_crm")), shipped=True,
+        source_files=m.get("built_from", []), coverage={str(k): v for k, v in m.get("coverage", {}).items()},
+        notes=m.get("notes", []), citation=m.get("citation"))
+
+
+class Flows:
+    """One dataset's flows as a DuckDB view ``flows`` (year, exporter, importer, hs6, value_usd, quantity_t).
+
+    Methods take a ``Flows`` and run SQL on ``self.con``; ``Flows.from_frame`` wraps an in-memory table
+    (tests, notebooks).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, info: DatasetInfo):
+        self.con = con
+        self.info = info
+        self._years: list[int] | None = None
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, name: str = "in-memory", **info: Any) -> "Flows":
+        missing = [c for c in FLOW_COLUMNS if c not in df.columns]
+        if missing:
+            raise InputError(f"flows table lacks columns {missing}")
+        frame = df[FLOW_COLUMNS].copy()
+        if frame["quantity_t"].dtype == object:
+            frame["quantity_t"] = pd.to_numeric(frame["quantity_t"])
+        frame["hs6"] = frame["hs6"].astype(str)
+        con = duckdb.connect()
+        con.register("flows_frame", frame)
+        con.execute("CREATE VIEW flows AS SELECT CAST(year AS INTEGER) AS year, exporter, importer, hs6, "
+                    "CAST(value_usd AS DOUBLE) AS value_usd, CAST(quantity_t AS DOUBLE) AS quantity_t "
+                    "FROM flows_frame")
+        years = sorted(int(y) for y in frame["year"].unique())
+        di = DatasetInfo(name=name, source=info.pop("source", "frame"), release=info.pop("release", None),
+                         hs_revision=info.pop("hs_revision", None), years=years, rows=len(frame),
+                         checksum=None, imported_at="", directory="", **info)
+        return cls(con, di)
+
+    @classmethod
+    def from_parquet(cls, glob: str, info: DatasetInfo) -> "Flows":
+        con = duckdb.connect()
+        con.execute(f"SET threads TO {max(1, os.cpu_count() or 1)}")
+        con.execute(
+            "CREATE VIEW flows AS SELECT CAST(year AS INTEGER) AS year, exporter, importer, hs6, value_usd, "
+            f"quantity_t FROM read_parquet('{_sql_str(glob)}', hive_partitioning = true, union_by_name = true)")
+        return cls(con, info)
+
+    def years(self) -> list[int]:
+        if self._years is None:
+            self._years = [int(r[0]) for r in self.con.execute(
+                "SELECT DISTINCT year FROM flows ORDER BY year").fetchall()]
+        return self._years
+
+    def economies(self, year: int | None = None) -> list[str]:
+        where = f"WHERE year = {int(year)}" if year is not None else ""
+        rows = self.con.execute(f"SELECT DISTINCT exporter AS e FROM flows {where} UNION "
+                                f"SELECT DISTINCT importer FROM flows {where} ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def require_year(self, year: int) -> None:
+        """Raise NotInStoreError naming the available years when ``year`` is not in the dataset."""
+        ys = self.years()
+        if not ys:
+            raise NotInStoreError(f"dataset '{self.info.name}' holds no flows; import some with "
+                                  "`samarkand data import` or `samarkand data fetch baci`")
+        if int(year) not in ys:
+            raise NotInStoreError(f"year {year} is not in dataset '{self.info.name}'; available years: "
+                                  f"{_ranges(ys)}")
+
+    def query(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        return self.con.execute(sql, params or []).df()
+
+    def provenance(self, years: Iterable[int] | None = None) -> dict[str, Any]:
+        return self.info.provenance(years)
+
+
+def _ranges(ys: list[int]) -> str:
+    """[2002, 2003, 2004, 2010] -> '2002–2004, 2010'."""
+    out, start, prev = [], None, None
+    for y in ys:
+        if start is None:
+            start = prev = y
+        elif y == prev + 1:
+            prev = y
+        else:
+            out.append(f"{start}–{prev}" if prev != start else str(start))
+            start = prev = y
+    if start is not None:
+        out.append(f"{start}–{prev}" if prev != start else str(start))
+    return ", ".join(out)
+
+
+def _sql_str(s: str) -> str:
+    return s.replace("'", "''")
+
+
+class Store:
+    """The data home.  All writes go through :meth:`import_batches`, which is atomic."""
+
+    def __init__(self, home: Path | str | None = None):
+        self.home = Path(home) if home is not None else default_home()
+
+    # --- catalog -----------------------------------------------------------------------------
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.json"
+
+    def _read_catalog(self) -> dict[str, Any]:
+        if not self.catalog_path.exists():
+            return {"version": 1, "datasets": {}}
+        try:
+            return json.loads(self.catalog_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise DataError(f"catalog is not valid JSON ({exc}); it is only ever replaced atomically, so "
+                            "this file was edited by hand", file=str(self.catalog_path)) from exc
+
+    def _write_catalog(self, cat: dict[str, Any]) -> None:
+        tmp = self.catalog_path.with_name(f"catalog.json.{uuid.uuid4().hex}.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(cat, fh, indent=2)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.catalog_path)
+        _fsync_dir(self.home)
+
+    def datasets(self, *, include_shipped: bool = True) -> list[DatasetInfo]:
+        """Imported datasets, most recent first, then the shipped one."""
+        cat = self._read_catalog()
+        out = [DatasetInfo(**d) for d in cat["datasets"].values()]
+        out.sort(key=lambda d: d.imported_at, reverse=True)
+        if include_shipped:
+            out.append(shipped_info())
+        return out
+
+    def info(self, name: str | None = None) -> DatasetInfo:
+        """The named dataset, or the default: the most recent import, else the shipped one."""
+        all_ds = self.datasets()
+        if name is None:
+            return all_ds[0]
+        for d in all_ds:
+            if d.name == name:
+                return d
+        raise NotInStoreError(f"no dataset named '{name}'; available: {', '.join(d.name for d in all_ds)}")
+
+    def flows(self, name: str | None = None) -> Flows:
+        """Open one dataset's flows (never a merge of several)."""
+        info = self.info(name)
+        if info.shipped:
+            glob = info.directory
+        else:
+            glob = str(self.home / info.directory / "year=*" / "*.parquet")
+        return Flows.from_parquet(glob, info)
+
+    # --- import --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _lock(self) -> Iterator[None]:
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def sweep(self) -> None:
+        """Remove leftovers of interrupted imports: tmp/ and dataset dirs the catalog does not name."""
+        tmp = self.home / "tmp"
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        ds_dir = self.home / "datasets"
+        if ds_dir.exists():
+            named = {d["directory"] for d in self._read_catalog()["datasets"].values()}
+            for p in ds_dir.iterdir():
+                if f"datasets/{p.name}" not in named:
+                    shutil.rmtree(p, ignore_errors=True)
+
+    def import_batches(self, name: str, batches: Iterable[pa.Table], *, source: str, release: str | None,
+                       hs_revision: str | dict | None, checksum: str | None, source_files: list[str],
+                       replace: bool = False, notes: list[str] | None = None,
+                       coverage: dict[str, str] | None = None) -> DatasetInfo:
+        """Write validated flow batches as dataset ``name``, atomically.
+
+        Each batch must already be in :data:`FLOW_SCHEMA` and validated by its reader (a reader raises
+        DataError before yielding a bad batch).  Across batches this checks that no
+        (year, exporter, importer, hs6) key repeats.  Nothing is visible until the final catalog swap.
+        """
+        if name == SHIPPED_NAME:
+            raise InputError(f"'{SHIPPED_NAME}' is the shipped dataset's name; choose another with --name")
+        with self._lock():
+            self.sweep()
+            cat = self._read_catalog()
+            if name in cat["datasets"] and not replace:
+                raise InputError(f"dataset '{name}' is already in the store (imported "
+                                 f"{cat['datasets'][name]['imported_at']}); use --replace to replace it "
+                                 "atomically, or --name to import it under another name")
+            work = self.home / "tmp" / uuid.uuid4().hex
+            work.mkdir(parents=True)
+            rows, years, part_no = 0, set(), {}
+            keys = duckdb.connect()
+            keys.execute("CREATE TABLE k (year SMALLINT, exporter VARCHAR, importer VARCHAR, hs6 VARCHAR)")
+            for batch in batches:
+                if batch.num_rows == 0:
+                    continue
+                batch = batch.select(FLOW_COLUMNS).cast(FLOW_SCHEMA)
+                keys.register("b", batch)
+                keys.execute("INSERT INTO k SELECT year, exporter, importer, hs6 FROM b")
+                keys.unregister("b")
+                for y in pa.compute.unique(batch["year"]).to_pylist():
+                    part = batch.filter(pa.compute.equal(batch["year"], y))
+                    d = work / f"year={y}"
+                    d.mkdir(exist_ok=True)
+                    n = part_no.get(y, 0)
+                    pq.write_table(part, d / f"part-{n}.parquet", compression="zstd")
+                    part_no[y] = n + 1
+                    years.add(int(y))
+                rows += batch.num_rows
+            if rows == 0:
+                shutil.rmtree(work, ignore_errors=True)
+                raise DataError("no flow rows to import (empty file or every year filtered out)",
+                                file=", ".join(source_files) or None)
+            dup = keys.execute("SELECT year, exporter, importer, hs6, count(*) n FROM k GROUP BY ALL "
+                               "HAVING n > 1 LIMIT 1").fetchone()
+            if dup:
+                shutil.rmtree(work, ignore_errors=True)
+                raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
+                                f"hs6={dup[3]}) appears {dup[4]} times across the input files",
+                                file=", ".join(source_files) or None, field="year,exporter,importer,hs6")
+            _fsync_tree(work)
+            final_rel = f"datasets/{_slug(name)}-{uuid.uuid4().hex[:8]}"
+            (self.home / "datasets").mkdir(exist_ok=True)
+            os.rename(work, self.home / final_rel)
+            _fsync_dir(self.home / "datasets")
+            info = DatasetInfo(name=name, source=source, release=release, hs_revision=hs_revision,
+                               years=sorted(years), rows=rows, checksum=checksum,
+                               imported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                               directory=final_rel, source_files=source_files, notes=notes or [],
+                               coverage=coverage or {})
+            old = cat["datasets"].get(name)
+            cat["datasets"][name] = asdict(info)
+            self._write_catalog(cat)
+            if old:
+                shutil.rmtree(self.home / old["directory"], ignore_errors=True)
+            return info
+
+    def remove(self, name: str) -> None:
+        """Drop a dataset from the catalog (atomically), then delete its files."""
+        with self._lock():
+            cat = self._read_catalog()
+            if name not in cat["datasets"]:
+                raise NotInStoreError(f"no imported dataset named '{name}'")
+            old = cat["datasets"].pop(name)
+            self._write_catalog(cat)
+            shutil.rmtree(self.home / old["directory"], ignore_errors=True)
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _fsync_tree(root: Path) -> None:
+    for dirpath, _, files in os.walk(root):
+        for f in files:
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(Path(dirpath))
+
+
+def open_flows(dataset: str | None = None, *, flows: "Flows | pd.DataFrame | None" = None,
+               home: Path | str | None = None) -> Flows:
+    """What every method calls: the given Flows/DataFrame, else ``dataset`` from the store."""
+    if isinstance(flows, Flows):
+        return flows
+    if isinstance(flows, pd.DataFrame):
+        return Flows.from_frame(flows)
+    return Store(home).flows(dataset)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
