@@ -1,0 +1,99 @@
+"""HS nomenclature and product domains.
+
+Codes are six-character strings (leading zeros kept).  Revisions: HS92, HS17 (BACI code lists) and HS22
+(WCO nomenclature) are shipped for validation; other revisions are checked for form only.
+Domains (energy, crm, cbam, tech, health, agrifood, fertilisers) map HS6 codes to the themes of the
+EU–Kazakhstan agenda; each row of the shipped ``domains`` table names its source.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+
+import pandas as pd
+
+from samarkand.errors import InputError
+
+HS6_RE = re.compile(r"^\d{6}$")
+
+
+@lru_cache(maxsize=1)
+def nomenclature() -> pd.DataFrame:
+    """HS 2022 six-digit codes: hs6, description, hs4, hs2, section, section_name."""
+    from samarkand import reference
+
+    return reference.load("hs2022")
+
+
+@lru_cache(maxsize=8)
+def codes(revision: str) -> frozenset[str] | None:
+    """The six-digit codes of an HS revision, or None when no list is shipped for it."""
+    from samarkand import reference
+
+    rev = normalise_revision(revision)
+    df = reference.load("hs_codes")
+    sel = df.loc[df["revision"] == rev, "hs6"]
+    return frozenset(sel) if len(sel) else None
+
+
+def normalise_revision(revision: str) -> str:
+    """'HS2022', 'hs22', 'H6' → 'HS22'; BACI's HS92..HS22 names pass through."""
+    r = str(revision).upper().replace("HS20", "HS").replace("HS19", "HS")
+    h = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": "HS12", "H5": "HS17", "H6": "HS22"}
+    return h.get(r, r)
+
+
+def pad_hs6(code: object) -> str:
+    """BACI writes codes below 100000 without their leading zero: 10121 → '010121'."""
+    s = str(code).strip()
+    if s.endswith(".0"):
+        s = s[:-2]
+    return s.zfill(6) if s.isdigit() and len(s) < 6 else s
+
+
+def describe(hs6: str) -> str:
+    """Description of an HS6 code (HS 2022 wording), '' when unknown."""
+    df = nomenclature()
+    hit = df.loc[df["hs6"] == hs6, "description"]
+    return str(hit.iloc[0]) if len(hit) else ""
+
+
+def descriptions() -> dict[str, str]:
+    df = nomenclature()
+    return dict(zip(df["hs6"], df["description"]))
+
+
+def check_hs6(code: str, revision: str = "HS22") -> str:
+    """Return ``code`` as a valid six-digit string or raise InputError with close matches."""
+    c = pad_hs6(code)
+    if not HS6_RE.match(c):
+        raise InputError(f"'{code}' is not an HS six-digit code (six digits, e.g. 810411)")
+    known = codes(revision)
+    if known is not None and c not in known:
+        close = difflib.get_close_matches(c, sorted(known), n=3, cutoff=0.8)
+        raise InputError(f"HS code {c} does not exist in {normalise_revision(revision)}"
+                         + (f"; close codes: {', '.join(close)}" if close else ""))
+    return c
+
+
+@lru_cache(maxsize=1)
+def domains_table() -> pd.DataFrame:
+    """The shipped mapping: hs6, domain, label, source."""
+    from samarkand import reference
+
+    return reference.load("domains")
+
+
+def domain_names() -> list[str]:
+    return sorted(domains_table()["domain"].unique())
+
+
+def domain_codes(domain: str) -> frozenset[str]:
+    """HS6 codes of a domain ('crm', 'energy', 'cbam', ...); InputError lists the domains otherwise."""
+    df = domains_table()
+    d = domain.strip().lower()
+    sel = df.loc[df["domain"] == d, "hs6"]
+    if sel.empty:
+        raise InputError(f"unknown domain '{domain}'; available: {', '.join(domain_names())}")
+    return frozenset(sel)
