@@ -1,0 +1,454 @@
+"""Dependency screen: on which HS6 products, and on whom, does a country or bloc depend?
+
+Two published methods, both bottom-up screens of HS6 import flows (CEPII BACI or any flows dataset):
+
+**ec2021** — European Commission, "Strategic dependencies and capacities", Commission Staff Working
+Document SWD(2021) 352 final, 5 May 2021 (accompanying the update of the 2020 New Industrial Strategy),
+section 2 and Annex 1 (https://docslib.org/doc/2193668/strategic-dependencies-and-capacities).  A product
+is a foreign dependency of the EU when all three hold, in one year:
+
+1. concentration of extra-EU imports: HHI = Σ_s (m_s / M)² > 0.4, over extra-EU suppliers s, where
+   m_s are imports from s and M = Σ_s m_s the extra-EU imports;
+2. importance of extra-EU imports in total demand proxy: M / (M + intra-EU imports) > 0.5;
+3. limited substitutability by EU production: M / X > 1, X = EU exports of the product (intra + extra;
+   the Commission's proxy of EU production); X = 0 counts as +∞.
+
+**geodep** — CEPII GeoDep (Lefebvre K. and Wibaux P., "Import dependencies: where does the EU stand?",
+CEPII Policy Brief No 47, September 2024; database page https://cepii.fr/cepii/en/bdd_modele/bdd_modele_item.asp?id=41).
+For every country and year: (1) HHI of the country's import sources > 0.4; (2) HHI of world exports of the
+product (shares of each exporting country in world exports) > 0.4; (3) imports / exports > 1 (CEPII sets
+the ratio to 9999 when exports are 0; here it is +∞, which passes the same test); (4) persistence: (1)–(3)
+hold together in at least 2 of the 3 years ending in the year screened.  For a bloc reporter the same
+extra-bloc definitions as ec2021 are used (imports from members are internal).
+
+A bloc's membership is taken for each year (``samarkand.economies.members``: EU27 without GBR from 2020);
+flows between members are intra-bloc and excluded from extra imports.  All relational work (shares, HHI,
+ratios, criteria, GeoDep persistence) is one DuckDB SQL statement over the ``flows`` view — see
+:func:`screen_frame`; it runs for one reporter or, with a reporter map of every country to itself, for
+all reporters at once (``benchmarks/bench_dependencies.py``).
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import Any, Literal
+
+import pandas as pd
+
+from samarkand import economies, products as products_mod
+from samarkand.errors import InputError, NotInStoreError
+from samarkand.provenance import Result
+from samarkand.store import Flows, open_flows
+
+Method = Literal["ec2021", "geodep"]
+
+#: European Commission SWD(2021) 352: HHI of extra-EU imports > 0.4, extra/total imports > 0.5,
+#: extra-EU imports / EU exports > 1.
+EC_2021 = MappingProxyType({"hhi": 0.4, "extra_share": 0.5, "ratio": 1.0})
+#: CEPII GeoDep (Lefebvre & Wibaux, Policy Brief 47, 2024): import HHI > 0.4, world-export HHI > 0.4,
+#: imports/exports > 1, criteria met together in at least 2 of the 3 years ending in the screened year.
+GEODEP_2024 = MappingProxyType({"hhi": 0.4, "world_hhi": 0.4, "ratio": 1.0, "min_years": 2, "window": 3})
+GEODEP = GEODEP_2024
+DEFAULTS: dict[str, Mapping[str, float]] = {"ec2021": EC_2021, "geodep": GEODEP_2024}
+THRESHOLD_NAMES = {"ec2021": "EC_2021", "geodep": "GEODEP_2024"}
+METHOD_SOURCES = {
+    "ec2021": "European Commission, SWD(2021) 352 final 'Strategic dependencies and capacities' (5 May 2021), "
+              "bottom-up HS6 screen",
+    "geodep": "CEPII GeoDep: Lefebvre K. & Wibaux P., 'Import dependencies: where does the EU stand?', "
+              "CEPII Policy Brief No 47 (2024)",
+}
+CRITERIA = {"ec2021": ["crit_import_hhi", "crit_extra_share", "crit_ratio"],
+            "geodep": ["crit_import_hhi", "crit_world_hhi", "crit_ratio"]}
+
+SCREEN_COLUMNS = [
+    "hs6", "description", "extra_imports_usd", "intra_imports_usd", "total_imports_usd", "extra_share",
+    "exports_usd", "import_export_ratio", "import_hhi", "world_export_hhi", "top_supplier",
+    "top_supplier_share", "top3_suppliers", "crit_import_hhi", "crit_extra_share", "crit_ratio",
+    "crit_world_hhi", "years_met", "dependent",
+]
+
+
+# ----------------------------------------------------------------------------------------------------
+# the relational core
+# ----------------------------------------------------------------------------------------------------
+_SCREEN_SQL = """
+WITH rm AS (SELECT CAST(year AS INTEGER) AS year, iso3, reporter FROM {rm}),
+f AS (
+    SELECT year, exporter, importer, hs6, value_usd AS v
+    FROM flows
+    WHERE year IN (SELECT DISTINCT year FROM rm) AND value_usd > 0 {product_filter}
+),
+-- imports of each reporter by supplier; a supplier that is a member of the same reporter is intra
+imp AS (
+    SELECT f.year, r.reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
+           bool_or(e.iso3 IS NOT NULL) AS intra
+    FROM f
+    JOIN rm r ON f.importer = r.iso3 AND f.year = r.year
+    LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
+    GROUP BY f.year, r.reporter, f.hs6, f.exporter
+),
+agg AS (
+    SELECT year, reporter, hs6,
+           coalesce(sum(v) FILTER (WHERE NOT intra), 0) AS extra,
+           coalesce(sum(v) FILTER (WHERE intra), 0) AS intra_v,
+           sum(v * v) FILTER (WHERE NOT intra) AS sq,
+           list(supplier ORDER BY v DESC, supplier) FILTER (WHERE NOT intra)[1:3] AS top_s,
+           list(v ORDER BY v DESC, supplier) FILTER (WHERE NOT intra)[1:3] AS top_v
+    FROM imp
+    GROUP BY year, reporter, hs6
+),
+ex AS (
+    SELECT f.year, r.reporter, f.hs6, sum(f.v) AS exports
+    FROM f JOIN rm r ON f.exporter = r.iso3 AND f.year = r.year
+    GROUP BY f.year, r.reporter, f.hs6
+),
+wx AS (
+    SELECT year, hs6, exporter, sum(v) AS v FROM f GROUP BY year, hs6, exporter
+),
+wh AS (
+    SELECT year, hs6, sum(v * v) / nullif(sum(v) * sum(v), 0) AS world_hhi FROM wx GROUP BY year, hs6
+),
+ind AS (
+    SELECT a.year, a.reporter, a.hs6,
+           a.extra AS extra_imports_usd,
+           a.intra_v AS intra_imports_usd,
+           a.extra + a.intra_v AS total_imports_usd,
+           a.extra / nullif(a.extra + a.intra_v, 0) AS extra_share,
+           coalesce(x.exports, 0) AS exports_usd,
+           CASE WHEN coalesce(x.exports, 0) > 0 THEN a.extra / x.exports
+                WHEN a.extra > 0 THEN CAST('inf' AS DOUBLE) END AS import_export_ratio,
+           a.sq / nullif(a.extra * a.extra, 0) AS import_hhi,
+           w.world_hhi AS world_export_hhi,
+           a.top_s[1] AS top_supplier,
+           a.top_v[1] / nullif(a.extra, 0) AS top_supplier_share,
+           array_to_string(list_transform(list_zip(a.top_s, a.top_v),
+                           lambda z: z[1] || ' ' || printf('%.2f', z[2] / a.extra)), '; ') AS top3_suppliers
+    FROM agg a
+    LEFT JOIN ex x ON x.year = a.year AND x.reporter = a.reporter AND x.hs6 = a.hs6
+    LEFT JOIN wh w ON w.year = a.year AND w.hs6 = a.hs6
+),
+crit AS (
+    SELECT *,
+           coalesce(import_hhi > $hhi, false) AS crit_import_hhi,
+           coalesce(extra_share > $extra_share, false) AS crit_extra_share,
+           coalesce(import_export_ratio > $ratio, false) AS crit_ratio,
+           coalesce(world_export_hhi > $world_hhi, false) AS crit_world_hhi
+    FROM ind
+)
+{final}
+"""
+
+_FINAL_EC = """
+SELECT *, NULL::INTEGER AS years_met,
+       crit_import_hhi AND crit_extra_share AND crit_ratio AS dependent
+FROM crit WHERE year = $year
+"""
+
+# GeoDep: indicators of the screened year; persistence counted over the window.  A product imported in
+# an earlier year of the window but not in the screened year still appears (its year-Y indicators are 0/NULL).
+_FINAL_GEODEP = """
+, met AS (
+    SELECT reporter, hs6,
+           CAST(sum(CASE WHEN crit_import_hhi AND crit_world_hhi AND crit_ratio THEN 1 ELSE 0 END) AS INTEGER)
+             AS years_met
+    FROM crit GROUP BY reporter, hs6
+)
+SELECT m.reporter, m.hs6, $year AS year,
+       coalesce(c.extra_imports_usd, 0) AS extra_imports_usd,
+       coalesce(c.intra_imports_usd, 0) AS intra_imports_usd,
+       coalesce(c.total_imports_usd, 0) AS total_imports_usd,
+       c.extra_share, coalesce(c.exports_usd, 0) AS exports_usd, c.import_export_ratio, c.import_hhi,
+       c.world_export_hhi, c.top_supplier, c.top_supplier_share, coalesce(c.top3_suppliers, '') AS top3_suppliers,
+       coalesce(c.crit_import_hhi, false) AS crit_import_hhi,
+       coalesce(c.crit_extra_share, false) AS crit_extra_share,
+       coalesce(c.crit_ratio, false) AS crit_ratio,
+       coalesce(c.crit_world_hhi, false) AS crit_world_hhi,
+       m.years_met, m.years_met >= $min_years AS dependent
+FROM met m LEFT JOIN (SELECT * FROM crit WHERE year = $year) c ON c.reporter = m.reporter AND c.hs6 = m.hs6
+"""
+
+
+def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Method = "ec2021",
+                 thresholds: Mapping[str, float] | None = None,
+                 products: Iterable[str] | None = None) -> pd.DataFrame:
+    """Run the screen in SQL for every reporter of ``reporter_map`` (columns year, iso3, reporter).
+
+    Returns one row per (reporter, hs6) with the indicator, criterion and flag columns (no descriptions).
+    ``reporter_map`` must cover the years the method needs (ec2021: ``year``; geodep: the window).
+    """
+    thr = _thresholds(method, thresholds)
+    name = f"_rm_{uuid.uuid4().hex[:10]}"
+    pname = f"_pr_{uuid.uuid4().hex[:10]}"
+    rm = reporter_map[["year", "iso3", "reporter"]].copy()
+    rm["year"] = rm["year"].astype("int32")
+    flows.con.register(name, rm)
+    product_filter = ""
+    if products is not None:
+        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
+        product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
+    final = _FINAL_EC if method == "ec2021" else _FINAL_GEODEP
+    sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final)
+    params = {"year": int(year), "hhi": float(thr["hhi"]), "ratio": float(thr["ratio"]),
+              "extra_share": float(thr.get("extra_share", EC_2021["extra_share"])),
+              "world_hhi": float(thr.get("world_hhi", GEODEP_2024["world_hhi"]))}
+    if method == "geodep":
+        params["min_years"] = int(thr["min_years"])
+    try:
+        return flows.con.execute(sql, params).df()
+    finally:
+        flows.con.unregister(name)
+        if products is not None:
+            flows.con.unregister(pname)
+
+
+def _thresholds(method: str, given: Mapping[str, float] | None) -> dict[str, float]:
+    if method not in DEFAULTS:
+        raise InputError(f"unknown method '{method}'; choose ec2021 or geodep")
+    thr = dict(DEFAULTS[method])
+    for k, v in (given or {}).items():
+        if k not in thr:
+            raise InputError(f"unknown threshold '{k}' for method {method}; known: {', '.join(thr)}")
+        thr[k] = v
+    for k in ("hhi", "world_hhi", "extra_share"):
+        if k in thr and not 0 <= float(thr[k]) <= 1:
+            raise InputError(f"threshold {k}={thr[k]} must lie in [0, 1]")
+    if "window" in thr and not 1 <= int(thr["min_years"]) <= int(thr["window"]):
+        raise InputError(f"threshold min_years={thr['min_years']} must lie in 1..window={thr['window']}")
+    return thr
+
+
+def method_years(method: str, year: int, thresholds: Mapping[str, float] | None = None) -> list[int]:
+    """Years a screen reads: [year] for ec2021, the window ending in ``year`` for geodep."""
+    if method == "geodep":
+        w = int(_thresholds(method, thresholds)["window"])
+        return list(range(int(year) - w + 1, int(year) + 1))
+    return [int(year)]
+
+
+def reporter_map(reporter: str, years: Iterable[int]) -> pd.DataFrame:
+    """(year, iso3, reporter) rows: the members of ``reporter`` in each year (a country maps to itself)."""
+    rows = []
+    for y in years:
+        for iso in sorted(economies.members(reporter, y)):
+            rows.append((int(y), iso, reporter))
+    return pd.DataFrame(rows, columns=["year", "iso3", "reporter"])
+
+
+# ----------------------------------------------------------------------------------------------------
+# the public function
+# ----------------------------------------------------------------------------------------------------
+def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: Flows | pd.DataFrame | None = None,
+                 dataset: str | None = None, domain: str | None = None, products: Iterable[str] | None = None,
+                 thresholds: Mapping[str, float] | None = None, risk: bool | Mapping[str, float] | None = None,
+                 leverage_scope: Literal["dependent", "all"] = "dependent", home: Any = None) -> Result:
+    """Screen every HS6 product ``reporter`` imports in ``year`` for foreign dependency.
+
+    ``method``: "ec2021" (European Commission SWD(2021) 352: import HHI > 0.4, extra/total > 0.5,
+    extra imports / exports > 1) or "geodep" (CEPII GeoDep 2024: import HHI > 0.4, world-export HHI > 0.4,
+    imports / exports > 1 in ≥ 2 of the 3 years ending in ``year``).  ``thresholds`` overrides the defaults
+    (:data:`EC_2021`, :data:`GEODEP_2024`).  ``domain`` / ``products`` restrict the products screened.
+    ``risk``: True (default weights) or a dict of weights {"governance": w, "distance": w} adds
+    ``risk_weighted_hhi`` = Σ_s share_s² × risk_s (see :mod:`samarkand.methods.risk`).
+
+    Returns a Result whose table has one row per product (columns :data:`SCREEN_COLUMNS`, ranked: dependent
+    first, then by extra imports) and extras ``by_supplier`` (dependent import value grouped by main
+    supplier) and ``leverage`` (per product and supplier: supplier_share_of_reporter_imports next to
+    reporter_share_of_supplier_exports).
+    """
+    code = economies.resolve(reporter)
+    if method not in DEFAULTS:
+        raise InputError(f"unknown method '{method}'; choose ec2021 or geodep")
+    thr = _thresholds(method, thresholds)
+    fl = open_flows(dataset, flows=flows, home=home)
+    years = method_years(method, year, thr)
+    _require_years(fl, years, method)
+    rm = reporter_map(code, years)
+    _require_reporter(fl, rm, code, int(year))
+    prods = _product_scope(fl, domain, products, years)
+
+    df = screen_frame(fl, rm, int(year), method, thr, prods)
+    df = df.drop(columns=["reporter", "year"], errors="ignore")
+    desc = products_mod.descriptions()
+    df.insert(1, "description", df["hs6"].map(desc).fillna(""))
+    df = df[SCREEN_COLUMNS]
+    df = df.sort_values(["dependent", "extra_imports_usd", "hs6"], ascending=[False, False, True],
+                        ignore_index=True)
+
+    notes: list[str] = []
+    members_used = {str(y): sorted(rm.loc[rm["year"] == y, "iso3"]) for y in years}
+    prov: dict[str, Any] = fl.provenance(years)
+    prov.update({
+        "reporter": code, "reporter_name": economies.country_name(code), "year": int(year),
+        "method": method, "method_source": METHOD_SOURCES[method],
+        "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else f"{THRESHOLD_NAMES[method]} (modified)",
+                       **{k: thr[k] for k in thr}},
+        "criteria": CRITERIA[method],
+        "products_screened": int(len(df)),
+        "dependent_products": int(df["dependent"].sum()),
+    })
+    if economies.is_bloc(code):
+        prov["members"] = members_used if method == "geodep" else members_used[str(year)]
+        prov["intra_bloc"] = "flows between members excluded from extra imports; exports include intra-bloc"
+    if domain:
+        prov["domain"] = domain
+        dom = products_mod.domains_table()
+        prov["domain_source"] = sorted(dom.loc[dom["domain"] == domain.strip().lower(), "source"].unique())
+    if method == "geodep":
+        notes.append("GeoDep: indicator columns are those of the screened year; years_met counts the years of "
+                     f"{years[0]}–{years[-1]} in which import HHI, world-export HHI and ratio criteria all held.")
+
+    extras: dict[str, pd.DataFrame] = {}
+    extras["by_supplier"] = by_supplier(df)
+    lev_products = df.loc[df["dependent"], "hs6"].tolist() if leverage_scope == "dependent" else df["hs6"].tolist()
+    extras["leverage"] = leverage(fl, rm, int(year), lev_products)
+
+    if risk:
+        from samarkand.methods import risk as risk_mod
+
+        weights = dict(risk) if isinstance(risk, Mapping) else None
+        df, rprov, rnotes, sup_risk = risk_mod.risk_weighted(fl, rm, code, int(year), df, weights=weights)
+        prov["risk"] = rprov
+        notes.extend(rnotes)
+        extras["supplier_risk"] = sup_risk
+        df = df.sort_values(["dependent", "risk_weighted_hhi", "extra_imports_usd"],
+                            ascending=[False, False, False], ignore_index=True, na_position="last")
+    return Result(table=df, provenance=prov, extras=extras, notes=notes)
+
+
+def by_supplier(screen: pd.DataFrame) -> pd.DataFrame:
+    """'On whom': dependent products grouped by their main (top) extra supplier.
+
+    Columns: supplier, supplier_name, n_products, dependent_imports_usd (Σ extra imports of those products),
+    imports_from_supplier_usd (Σ top_supplier_share × extra imports), share_of_dependent_imports, products.
+    """
+    dep = screen.loc[screen["dependent"] & screen["top_supplier"].notna()].copy()
+    cols = ["supplier", "supplier_name", "n_products", "dependent_imports_usd", "imports_from_supplier_usd",
+            "share_of_dependent_imports", "products"]
+    if dep.empty:
+        return pd.DataFrame(columns=cols)
+    dep["from_sup"] = dep["top_supplier_share"] * dep["extra_imports_usd"]
+    dep = dep.sort_values("extra_imports_usd", ascending=False)
+    g = dep.groupby("top_supplier", sort=False).agg(
+        n_products=("hs6", "size"), dependent_imports_usd=("extra_imports_usd", "sum"),
+        imports_from_supplier_usd=("from_sup", "sum"), products=("hs6", lambda s: " ".join(s.head(8))))
+    g = g.reset_index().rename(columns={"top_supplier": "supplier"})
+    g["supplier_name"] = g["supplier"].map(economies.country_name)
+    g["share_of_dependent_imports"] = g["dependent_imports_usd"] / g["dependent_imports_usd"].sum()
+    return g[cols].sort_values(["dependent_imports_usd", "supplier"], ascending=[False, True], ignore_index=True)
+
+
+_LEVERAGE_SQL = """
+WITH rm AS (SELECT CAST(year AS INTEGER) AS year, iso3, reporter FROM {rm} WHERE year = $year),
+f AS (SELECT exporter, importer, hs6, value_usd AS v FROM flows
+      WHERE year = $year AND value_usd > 0 AND hs6 IN (SELECT hs6 FROM {pr})),
+bil AS (  -- extra imports of the reporter by supplier
+    SELECT f.hs6, f.exporter AS supplier, sum(f.v) AS v
+    FROM f WHERE f.importer IN (SELECT iso3 FROM rm) AND f.exporter NOT IN (SELECT iso3 FROM rm)
+    GROUP BY f.hs6, f.exporter
+),
+sx AS (   -- each supplier's exports of the product to the world
+    SELECT hs6, exporter AS supplier, sum(v) AS world_exports
+    FROM f WHERE exporter IN (SELECT supplier FROM bil) GROUP BY hs6, exporter
+)
+SELECT b.hs6, b.supplier, b.v AS imports_usd,
+       b.v / sum(b.v) OVER (PARTITION BY b.hs6) AS supplier_share_of_reporter_imports,
+       s.world_exports AS supplier_exports_usd,
+       b.v / nullif(s.world_exports, 0) AS reporter_share_of_supplier_exports
+FROM bil b JOIN sx s USING (hs6, supplier)
+ORDER BY b.hs6, b.v DESC, b.supplier
+"""
+
+
+def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str]) -> pd.DataFrame:
+    """Bilateral leverage: for each product and extra supplier, who needs whom more.
+
+    supplier_share_of_reporter_imports = m_rs / Σ_s m_rs (reporter r's extra imports);
+    reporter_share_of_supplier_exports = m_rs / X_s (X_s = supplier s's exports of the product to the world).
+    leverage_ratio = the first over the second (> 1: the reporter needs the supplier more than the
+    supplier needs the reporter's market).
+    """
+    cols = ["hs6", "supplier", "imports_usd", "supplier_share_of_reporter_imports", "supplier_exports_usd",
+            "reporter_share_of_supplier_exports", "leverage_ratio"]
+    hs6 = sorted(set(hs6))
+    if not hs6:
+        return pd.DataFrame(columns=cols)
+    name, pname = f"_rm_{uuid.uuid4().hex[:10]}", f"_pr_{uuid.uuid4().hex[:10]}"
+    r = rm[["year", "iso3", "reporter"]].copy()
+    r["year"] = r["year"].astype("int32")
+    flows.con.register(name, r)
+    flows.con.register(pname, pd.DataFrame({"hs6": hs6}, dtype=str))
+    try:
+        out = flows.con.execute(_LEVERAGE_SQL.format(rm=name, pr=pname), {"year": int(year)}).df()
+    finally:
+        flows.con.unregister(name)
+        flows.con.unregister(pname)
+    out["leverage_ratio"] = out["supplier_share_of_reporter_imports"] / out["reporter_share_of_supplier_exports"]
+    return out[cols]
+
+
+# ----------------------------------------------------------------------------------------------------
+# input checks (clear messages listing what is available)
+# ----------------------------------------------------------------------------------------------------
+def _require_years(fl: Flows, years: list[int], method: str) -> None:
+    for y in years:
+        try:
+            fl.require_year(y)
+        except NotInStoreError as exc:
+            if method == "geodep" and y != years[-1]:
+                raise NotInStoreError(f"GeoDep needs the {len(years)} years {years[0]}–{years[-1]}: {exc}") from exc
+            raise
+
+
+def _require_reporter(fl: Flows, rm: pd.DataFrame, code: str, year: int) -> None:
+    mem = sorted(rm.loc[rm["year"] == year, "iso3"])
+    present = fl.con.execute(
+        "SELECT count(*) FROM flows WHERE year = ? AND (importer IN (SELECT unnest(?)) OR "
+        "exporter IN (SELECT unnest(?)))", [year, mem, mem]).fetchall()[0][0]
+    if present == 0:
+        avail = fl.economies(year)
+        shown = ", ".join(avail[:80]) + (f" … ({len(avail)} in all)" if len(avail) > 80 else "")
+        raise NotInStoreError(f"reporter {code} has no flows in {year} in dataset '{fl.info.name}'; "
+                              f"economies with flows in {year}: {shown}")
+
+
+def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
+                   years: list[int]) -> list[str] | None:
+    scope: set[str] | None = None
+    if domain:
+        scope = set(products_mod.domain_codes(domain))
+    if prods is not None:
+        given = [_check_code(p) for p in (prods.split(",") if isinstance(prods, str) else prods)]
+        if not given:
+            raise InputError("empty product list")
+        scope = set(given) if scope is None else scope & set(given)
+        in_store = {r[0] for r in fl.con.execute(
+            "SELECT DISTINCT hs6 FROM flows WHERE year IN (SELECT unnest(?))", [years]).fetchall()}
+        missing = sorted(set(given) - in_store)
+        if missing:
+            avail = sorted(in_store)
+            shown = ", ".join(avail[:60]) + (f" … ({len(avail)} in all)" if len(avail) > 60 else "")
+            raise NotInStoreError(f"product(s) {', '.join(missing)} have no flows in {years[-1]} in dataset "
+                                  f"'{fl.info.name}'; products available: {shown}")
+    if scope is not None and not scope:
+        raise InputError(f"no product is both in domain '{domain}' and in the products given")
+    return sorted(scope) if scope is not None else None
+
+
+def _check_code(code: str) -> str:
+    """A valid HS6 code in HS22, HS17 or HS92 (BACI revisions), else InputError with close matches."""
+    c = products_mod.pad_hs6(code)
+    for rev in ("HS17", "HS92"):
+        known = products_mod.codes(rev)
+        if known is not None and c in known:
+            return c
+    return products_mod.check_hs6(c, "HS22")
+
+
+def rank_dependencies(df: pd.DataFrame) -> pd.DataFrame:
+    """Dependent products only, ranked by extra imports (the CLI default view)."""
+    return df.loc[df["dependent"]].reset_index(drop=True)
+
+
+__all__ = ["dependencies", "screen_frame", "reporter_map", "by_supplier", "leverage", "EC_2021", "GEODEP_2024",
+           "GEODEP", "SCREEN_COLUMNS", "method_years"]
