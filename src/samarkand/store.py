@@ -32,6 +32,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from samarkand.errors import DataError, InputError, NotInStoreError
@@ -298,52 +299,55 @@ class Store:
                                  "atomically, or --name to import it under another name")
             work = self.home / "tmp" / uuid.uuid4().hex
             work.mkdir(parents=True)
-            rows, years, part_no = 0, set(), {}
-            keys = duckdb.connect()
-            keys.execute("CREATE TABLE k (year SMALLINT, exporter VARCHAR, importer VARCHAR, hs6 VARCHAR)")
-            for batch in batches:
-                if batch.num_rows == 0:
-                    continue
-                batch = batch.select(FLOW_COLUMNS).cast(FLOW_SCHEMA)
-                keys.register("b", batch)
-                keys.execute("INSERT INTO k SELECT year, exporter, importer, hs6 FROM b")
-                keys.unregister("b")
-                for y in pa.compute.unique(batch["year"]).to_pylist():
-                    part = batch.filter(pa.compute.equal(batch["year"], y))
-                    d = work / f"year={y}"
-                    d.mkdir(exist_ok=True)
-                    n = part_no.get(y, 0)
-                    pq.write_table(part, d / f"part-{n}.parquet", compression="zstd")
-                    part_no[y] = n + 1
-                    years.add(int(y))
-                rows += batch.num_rows
-            if rows == 0:
+            try:
+                return self._write_and_swap(name, batches, work, cat, source=source, release=release,
+                                            hs_revision=hs_revision, checksum=checksum, source_files=source_files,
+                                            notes=notes, coverage=coverage)
+            finally:
                 shutil.rmtree(work, ignore_errors=True)
-                raise DataError("no flow rows to import (empty file or every year filtered out)",
-                                file=", ".join(source_files) or None)
-            dup = keys.execute("SELECT year, exporter, importer, hs6, count(*) n FROM k GROUP BY ALL "
-                               "HAVING n > 1 LIMIT 1").fetchone()
-            if dup:
-                shutil.rmtree(work, ignore_errors=True)
-                raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
-                                f"hs6={dup[3]}) appears {dup[4]} times across the input files",
-                                file=", ".join(source_files) or None, field="year,exporter,importer,hs6")
-            _fsync_tree(work)
-            final_rel = f"datasets/{_slug(name)}-{uuid.uuid4().hex[:8]}"
-            (self.home / "datasets").mkdir(exist_ok=True)
-            os.rename(work, self.home / final_rel)
-            _fsync_dir(self.home / "datasets")
-            info = DatasetInfo(name=name, source=source, release=release, hs_revision=hs_revision,
-                               years=sorted(years), rows=rows, checksum=checksum,
-                               imported_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                               directory=final_rel, source_files=source_files, notes=notes or [],
-                               coverage=coverage or {})
-            old = cat["datasets"].get(name)
-            cat["datasets"][name] = asdict(info)
-            self._write_catalog(cat)
-            if old:
-                shutil.rmtree(self.home / old["directory"], ignore_errors=True)
-            return info
+
+    def _write_and_swap(self, name: str, batches: Iterable[pa.Table], work: Path, cat: dict[str, Any], *,
+                        source: str, release: str | None, hs_revision: str | dict | None, checksum: str | None,
+                        source_files: list[str], notes: list[str] | None,
+                        coverage: dict[str, str] | None) -> DatasetInfo:
+        rows, years, part_no = 0, set(), {}
+        for batch in batches:
+            if batch.num_rows == 0:
+                continue
+            batch = batch.select(FLOW_COLUMNS).cast(FLOW_SCHEMA)
+            for y in pc.unique(batch["year"]).to_pylist():
+                part = batch.filter(pc.equal(batch["year"], y))
+                d = work / f"year={y}"
+                d.mkdir(exist_ok=True)
+                n = part_no.get(y, 0)
+                pq.write_table(part, d / f"part-{n}.parquet", compression="zstd")
+                part_no[y] = n + 1
+                years.add(int(y))
+            rows += batch.num_rows
+        if rows == 0:
+            raise DataError("no flow rows to import (empty file or every year filtered out)",
+                            file=", ".join(source_files) or None)
+        dup = _first_duplicate(work, sorted(years))
+        if dup:
+            raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
+                            f"hs6={dup[3]}) appears {dup[4]} times across the input files",
+                            file=", ".join(source_files) or None, field="year,exporter,importer,hs6")
+        _fsync_tree(work)
+        final_rel = f"datasets/{_slug(name)}-{uuid.uuid4().hex[:8]}"
+        (self.home / "datasets").mkdir(exist_ok=True)
+        os.rename(work, self.home / final_rel)
+        _fsync_dir(self.home / "datasets")
+        info = DatasetInfo(name=name, source=source, release=release, hs_revision=hs_revision,
+                           years=sorted(years), rows=rows, checksum=checksum,
+                           imported_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                           directory=final_rel, source_files=source_files, notes=notes or [],
+                           coverage=coverage or {})
+        old = cat["datasets"].get(name)
+        cat["datasets"][name] = asdict(info)
+        self._write_catalog(cat)
+        if old:
+            shutil.rmtree(self.home / old["directory"], ignore_errors=True)
+        return info
 
     def remove(self, name: str) -> None:
         """Drop a dataset from the catalog (atomically), then delete its files."""
@@ -354,6 +358,21 @@ class Store:
             old = cat["datasets"].pop(name)
             self._write_catalog(cat)
             shutil.rmtree(self.home / old["directory"], ignore_errors=True)
+
+
+def _first_duplicate(work: Path, years: list[int]) -> tuple | None:
+    """The first (year, exporter, importer, hs6) written twice, checked year by year out of core by DuckDB."""
+    con = duckdb.connect()
+    try:
+        for y in years:
+            glob = _sql_str(str(work / f"year={y}" / "*.parquet"))
+            hit = con.execute(f"SELECT {int(y)}, exporter, importer, hs6, count(*) AS n FROM read_parquet('{glob}') "
+                              "GROUP BY ALL HAVING n > 1 LIMIT 1").fetchone()
+            if hit:
+                return hit
+    finally:
+        con.close()
+    return None
 
 
 def _slug(name: str) -> str:

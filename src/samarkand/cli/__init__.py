@@ -40,8 +40,10 @@ _register_all()
 
 def main() -> None:
     """Console entry point: run the app, mapping samarkand errors to exit status 2."""
+    from samarkand.cli.common import normalise_argv
+
     try:
-        app(standalone_mode=False)
+        app(args=normalise_argv(sys.argv[1:]), prog_name="samarkand", standalone_mode=False)
     except SamarkandError as exc:
         from rich.console import Console
 

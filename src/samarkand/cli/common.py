@@ -1,0 +1,51 @@
+"""Option parsing shared by the commands."""
+from __future__ import annotations
+
+import re
+
+from samarkand.errors import InputError
+
+YEAR_TOKEN = re.compile(r"^\d{4}(-\d{4})?(,\d{4}(-\d{4})?)*$")
+
+
+def parse_years(text: str | None) -> list[int] | None:
+    """'2022,2023' / '2022 2023' / '2026-2034' → sorted list of years; None stays None."""
+    if text is None or str(text).strip() == "":
+        return None
+    out: set[int] = set()
+    for part in re.split(r"[,\s]+", str(text).strip()):
+        if not part:
+            continue
+        m = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", part)
+        if not m:
+            raise InputError(f"--years: '{part}' is not a year or range (e.g. 2022 or 2026-2034)")
+        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+        if b < a:
+            raise InputError(f"--years: range '{part}' runs backwards")
+        out.update(range(a, b + 1))
+    return sorted(out)
+
+
+def parse_list(text: str | None) -> list[str]:
+    """'CHN,RUS' or 'CHN RUS' → ['CHN', 'RUS']."""
+    if not text:
+        return []
+    return [p for p in re.split(r"[,\s]+", text.strip()) if p]
+
+
+def normalise_argv(argv: list[str]) -> list[str]:
+    """Let ``--years 2022 2023`` (space-separated, as in the docs) reach Typer as ``--years 2022,2023``."""
+    out, i = [], 0
+    while i < len(argv):
+        tok = argv[i]
+        if tok == "--years":
+            vals = []
+            i += 1
+            while i < len(argv) and YEAR_TOKEN.match(argv[i]):
+                vals.append(argv[i])
+                i += 1
+            out += ["--years", ",".join(vals)] if vals else ["--years"]
+            continue
+        out.append(tok)
+        i += 1
+    return out
