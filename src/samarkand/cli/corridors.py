@@ -1,0 +1,52 @@
+"""`samarkand corridors --commodity crude --close-transit RUS`: max-flow of Kazakhstan's exports on its corridors."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from samarkand.cli.common import parse_list
+from samarkand.cli.output import Format, emit
+from samarkand.errors import InputError
+
+
+def corridors_cmd(
+    commodity: str = typer.Option("crude", "--commodity", help="crude | gas | cargo"),
+    close_transit: Optional[str] = typer.Option(None, "--close-transit",
+                                                help="transit countries closed, comma-separated (ISO3 or name)"),
+    close_link: list[str] = typer.Option([], "--close-link", help="a link closed by name (repeatable; see "
+                                                                  "--list-links)"),
+    capacity: str = typer.Option("low", "--capacity", help="low | high end of each published capacity range"),
+    missing: str = typer.Option("throughput", "--missing",
+                                help="link without a capacity: throughput (its throughput as a lower bound) | drop"),
+    list_links: bool = typer.Option(False, "--list-links", help="print the network's links and their sources"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
+) -> None:
+    """Max-flow before/after closing transit countries or links, the min-cut and the share of exports still leaving."""
+    from samarkand.methods.corridors import corridors
+
+    if capacity not in ("low", "high"):
+        raise InputError(f"--capacity must be 'low' or 'high', not '{capacity}'")
+    if missing not in ("throughput", "drop"):
+        raise InputError(f"--missing must be 'throughput' or 'drop', not '{missing}'")
+    links = [x for item in close_link for x in parse_list(item)]
+    res = corridors(commodity, parse_list(close_transit), links, capacity, missing=missing)
+    if list_links:
+        from samarkand import reference
+        from samarkand.provenance import Result
+
+        t = reference.load("corridors")
+        t = t[t["commodity"] == res.provenance["commodity"]]
+        emit(Result(table=t[["link", "from_id", "to_id", "countries_crossed", "capacity_low", "capacity_high", "unit",
+                             "capacity_status", "throughput", "throughput_year", "in_network", "source"]],
+                    provenance={k: res.provenance[k] for k in ("dataset", "source", "version", "licence")
+                                if k in res.provenance}), fmt, title=f"{res.provenance['commodity']} links")
+        return
+    closed = ", ".join(res.provenance["close_transit"] + res.provenance["close_links"]) or "nothing"
+    emit(res, fmt, title=f"Kazakhstan {res.provenance['commodity']} exports: max-flow with {closed} closed "
+                         f"({capacity} capacities)")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("corridors", help="Closed corridors: max-flow/min-cut of Kazakhstan's export routes (crude, gas, "
+                                  "cargo) when transit countries or links close.")(corridors_cmd)
