@@ -1,0 +1,81 @@
+"""`samarkand partners A B --year Y`: the mutual-opportunity matrix of two economies."""
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from samarkand.cli.output import Format, emit
+
+TABLE_COLUMNS = ["importer", "partner", "hs6", "status", "importer_extra_imports_usd", "partner_share",
+                 "partner_rca", "partner_headroom_usd", "coverable_usd", "importer_import_hhi",
+                 "importer_hhi_if_headroom_used", "why"]
+
+
+def _latest_year(dataset: Optional[str]) -> int:
+    from samarkand.errors import InputError
+    from samarkand.store import open_flows
+
+    ys = open_flows(dataset).years()
+    if not ys:
+        raise InputError("the dataset holds no flows; import some with `samarkand data import`")
+    return ys[-1]
+
+
+def partners_cmd(
+    a: str = typer.Argument(..., help="first economy: ISO3 (KAZ), name or bloc (EU27, EAEU, C5)"),
+    b: str = typer.Argument(..., help="second economy"),
+    year: Optional[int] = typer.Option(None, "--year", "-y",
+                                       help="year (default: latest in the dataset; agrifood: 2024)"),
+    domain: Optional[str] = typer.Option(None, "--domain", "-d",
+                                         help="agrifood (FAOSTAT, KAZ–EU) | crm | energy | cbam | ..."),
+    method: str = typer.Option("ec2021", "--method", "-m", help="dependency screen: ec2021 | geodep"),
+    rca: float = typer.Option(1.0, "--rca", help="RCA threshold for the partner (Balassa; default 1)"),
+    no_crm: bool = typer.Option(False, "--no-crm", help="leave out the EU CRM study material view"),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+                                                                  "else the shipped baci-crm)"),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
+) -> None:
+    """Where A and B complete each other: A's dependencies B could supply and the reverse, TCI, trade
+    intensity; with the EU on one side, the CRM-study materials where the other side matters."""
+    from samarkand.methods.partnership import check_pair, partnership
+
+    agri = domain is not None and domain.strip().lower() == "agrifood"
+    if year is None:
+        year = 2024 if agri else _latest_year(dataset)
+    check_pair(a, b, year)
+    res = partnership(a, b, year, dataset=dataset, domain=domain, method=method, rca_threshold=rca,
+                      crm=not no_crm)
+    if fmt is Format.table and not agri:
+        _print_table(res, year)
+        return
+    emit(res, fmt, title=None)
+
+
+SHORT = {"importer_extra_imports_usd": "imports_usd", "partner_share": "partner_share",
+         "partner_headroom_usd": "headroom_usd", "importer_import_hhi": "hhi_now",
+         "importer_hhi_if_headroom_used": "hhi_if_used", "partner_rca": "rca"}
+
+
+def _print_table(res, year) -> None:
+    """Narrow-terminal view: short columns, then each row's `why` as a sentence."""
+    from samarkand.cli.output import console, print_frame, print_provenance
+
+    a, b = res.provenance.get("a"), res.provenance.get("b")
+    t = res.table[[c for c in TABLE_COLUMNS if c in res.table.columns and c != "why"]].rename(columns=SHORT)
+    print_frame(t, title=f"Opportunities between {a} and {b}, {year} (HS6, dependency screen × partner RCA)")
+    for i, why in enumerate(res.table["why"], 1):
+        console.print(f"  {i}. {why}", highlight=False)
+    print_frame(res.extras["summary"].drop(columns="definition"), title="Summary")
+    crm = res.extras.get("crm_materials")
+    if crm is not None:
+        print_frame(crm.drop(columns="why"), title="EU CRM study 2023: materials where the partner matters")
+        for i, why in enumerate(crm["why"], 1):
+            console.print(f"  {i}. {why}", highlight=False)
+    for note in res.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    print_provenance(res.provenance)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("partners")(partners_cmd)

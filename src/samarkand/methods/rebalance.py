@@ -1,0 +1,397 @@
+"""Re-sourcing within real capacity: minimise risk-weighted import concentration.
+
+For a reporter's (extra-bloc) imports of one product, choose new supplier shares x_s that solve
+
+    minimise    Σ_s r_s · x_s²                         (risk-weighted HHI; r_s = 1 gives the plain HHI)
+    subject to  Σ_s x_s = 1                            (total imports unchanged)
+                0 ≤ x_s ≤ cap_s / T                    (capacity)
+                |x_s − x_s⁰| ≤ max_shift               (per step; steps repeat until nothing improves)
+                x_s = 0 for s in avoid                 (reached max_shift per step)
+                x_s ≥ x_s⁰ for s in favour             (floor at the current share), r_s × favour_discount
+
+where T is the reporter's imports of the product, x_s⁰ the current shares and the capacity
+
+    cap_s = X_s · (1 + growth) − keep_buying · (X_s − v_s)
+
+with X_s the supplier's world exports of the product, v_s what it sells to the reporter today and
+X_s − v_s what it sells to third countries, of which the share ``keep_buying`` stays with them (1 = all
+third-country buyers keep buying: then only growth frees capacity).
+
+The problem is a separable convex QP.  Its KKT conditions give x_s(λ) = clip(λ / (2 r_s), lo_s, hi_s) with
+one multiplier λ for the sum; Σ_s x_s(λ) is continuous and non-decreasing in λ, so λ is found with
+``scipy.optimize.brentq`` (exact to machine precision; tests cross-check against scipy's SLSQP).
+
+Risk per supplier r_s > 0: an explicit mapping, or ``samarkand.methods.risk.supplier_risk`` (governance,
+WGI, and geopolitical distance, UNGA ideal points) when available.  Material level: the EU CRM study's
+shares of EU sourcing stand for x⁰ and shares of global supply bound capacity (see :func:`rebalance`).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from samarkand.errors import InfeasibleError, InputError
+
+Objective = Literal["risk_hhi", "hhi"]
+TOL = 1e-9
+
+
+# --------------------------------------------------------------------------------------------------
+# the solver (pure)
+# --------------------------------------------------------------------------------------------------
+def solve_qp(risk: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """argmin Σ r_s x_s² s.t. Σ x_s = 1, lo ≤ x ≤ hi (r > 0), via the KKT multiplier and brentq.
+
+    Raises InfeasibleError when Σ lo > 1 or Σ hi < 1 (the caller names the constraint first).
+    """
+    from scipy.optimize import brentq
+
+    r = np.asarray(risk, dtype=float)
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    if np.any(r <= 0):
+        raise InputError("risk weights must be > 0")
+    if np.any(lo > hi + 1e-12):
+        raise InfeasibleError("lower bound above upper bound", binding=["bounds"])
+    hi = np.maximum(hi, lo)
+    if lo.sum() > 1 + TOL:
+        raise InfeasibleError(f"floors sum to {lo.sum():.4f} > 1", binding=["floor"])
+    if hi.sum() < 1 - TOL:
+        raise InfeasibleError(f"upper bounds sum to {hi.sum():.4f} < 1", binding=["capacity"])
+    if abs(lo.sum() - 1) <= 1e-12:
+        return lo.copy()
+    if abs(hi.sum() - 1) <= 1e-12:
+        return hi.copy()
+
+    def excess(lam: float) -> float:
+        return float(np.clip(lam / (2 * r), lo, hi).sum() - 1.0)
+
+    lam_hi = float(np.max(2 * r * hi)) + 1.0
+    lam = brentq(excess, 0.0, lam_hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=500)
+    x = np.clip(lam / (2 * r), lo, hi)
+    # spread the last rounding residue over the suppliers strictly inside their bounds
+    resid = 1.0 - x.sum()
+    free = (x > lo + 1e-15) & (x < hi - 1e-15)
+    if abs(resid) > 0 and free.any():
+        x[free] += resid / free.sum()
+        x = np.clip(x, lo, hi)
+    return x
+
+
+@dataclass
+class Problem:
+    """One rebalancing problem in shares: suppliers, current shares, capacity shares, risk weights."""
+
+    suppliers: list[str]
+    old: np.ndarray          # current shares, sum 1
+    cap: np.ndarray          # capacity / total imports (may be inf)
+    risk: np.ndarray         # r_s > 0 (after favour discount)
+    avoid: np.ndarray        # bool
+    favour: np.ndarray       # bool
+
+
+def check_feasible(p: Problem, total: float, unit: str, fmt=None) -> None:
+    """Name the binding constraint when no allocation can exist at all."""
+    fmt = fmt or (lambda v: f"{v:.4g} {unit}")
+    allowed = ~p.avoid
+    if not allowed.any():
+        raise InfeasibleError(
+            f"avoid list leaves no supplier: every supplier ({', '.join(p.suppliers)}) is avoided",
+            binding=["avoid"])
+    cap_allowed = float(np.minimum(p.cap[allowed], 1e300).sum()) * total
+    if cap_allowed < total * (1 - 1e-9):
+        worst = [s for s, a in zip(p.suppliers, p.avoid) if a]
+        raise InfeasibleError(
+            f"capacity: allowed suppliers' capacity {fmt(cap_allowed)} < demand {fmt(total)}"
+            + (f" once {', '.join(worst)} {'is' if len(worst) == 1 else 'are'} avoided" if worst else ""),
+            binding=["capacity"])
+
+
+def optimise(p: Problem, *, max_shift: float | None, total: float = 1.0, unit: str = "",
+             fmt=None, max_steps: int = 200) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Run the step-wise QP; return the final shares and the path (one array per step)."""
+    check_feasible(p, total, unit, fmt)
+    fmt = fmt or (lambda v: f"{v:.4g} {unit}")
+    x = p.old.copy()
+    path: list[np.ndarray] = []
+    ms = np.inf if max_shift is None else float(max_shift)
+    for step in range(1, max_steps + 1):
+        lo = np.maximum(0.0, x - ms)
+        lo = np.where(p.favour, np.maximum(lo, p.old), lo)
+        hi = np.minimum(p.cap, x + ms)
+        hi = np.where(p.avoid, np.maximum(0.0, x - ms), hi)
+        hi = np.maximum(hi, np.where(p.avoid, 0.0, lo))
+        if hi.sum() < 1 - TOL:
+            shed = float((x - hi)[p.avoid].sum())
+            absorb = float((hi - x)[~p.avoid].clip(min=0).sum())
+            raise InfeasibleError(
+                f"max_shift: at step {step} the avoided suppliers must shed {fmt(shed * total)} but the others "
+                f"can absorb only {fmt(absorb * total)} within max_shift {max_shift:g} and their capacity; "
+                "raise --max-shift", binding=["max_shift", "capacity"])
+        new = solve_qp(p.risk, lo, hi)
+        moved = float(np.abs(new - x).max())
+        path.append(new)
+        x = new
+        if max_shift is None:
+            break
+        if moved < 1e-10 and not np.any(x[p.avoid] > 1e-12):
+            path.pop()  # the last step changed nothing
+            break
+    return x, path
+
+
+def risk_score(shares: np.ndarray, risk: np.ndarray) -> float:
+    """Σ r_s x_s² — the objective."""
+    return float((np.asarray(risk) * np.asarray(shares) ** 2).sum())
+
+
+# --------------------------------------------------------------------------------------------------
+# the public method
+# --------------------------------------------------------------------------------------------------
+def _codes(values: Iterable[str] | str | None, year: int) -> set[str]:
+    """Resolve avoid/favour entries (ISO3, names or blocs) to a set of ISO3 codes."""
+    from samarkand import economies
+
+    if values is None:
+        return set()
+    if isinstance(values, str):
+        values = [v for v in values.split(",") if v.strip()]
+    out: set[str] = set()
+    for v in values:
+        out |= set(economies.members(economies.resolve(v), year))
+    return out
+
+
+def _money(v: float) -> str:
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.2f} bn USD"
+    if a >= 1e6:
+        return f"{v / 1e6:.1f} m USD"
+    if a >= 1e3:
+        return f"{v / 1e3:.1f} k USD"
+    return f"{v:.0f} USD"
+
+
+def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str, float] | None,
+              objective: str, risk_weights: Mapping[str, float] | None) -> tuple[dict[str, float], dict, list[str]]:
+    """Risk weights per supplier and where they came from; notes name suppliers given a default."""
+    notes: list[str] = []
+    if objective == "hhi":
+        return {s: 1.0 for s in suppliers}, {"risk": "none (objective hhi: every r_s = 1)"}, notes
+    if objective != "risk_hhi":
+        raise InputError(f"objective must be 'risk_hhi' or 'hhi', not {objective!r}")
+    prov: dict = {}
+    if risk is None:
+        try:
+            from samarkand.methods.risk import supplier_risk
+        except ModuleNotFoundError as exc:
+            raise InputError("risk scores are not available (samarkand.methods.risk is missing); pass "
+                             "risk={ISO3: weight} or use objective='hhi'") from exc
+        res = supplier_risk(reporter, suppliers, year, **({"weights": dict(risk_weights)} if risk_weights else {}))
+        table = res.table if hasattr(res, "table") else res
+        if isinstance(table, pd.DataFrame):
+            col = "risk" if "risk" in table.columns else table.columns[-1]
+            key = "supplier" if "supplier" in table.columns else table.columns[0]
+            risk = dict(zip(table[key], table[col].astype(float)))
+        else:
+            risk = dict(table)
+        prov = {"risk": "samarkand.methods.risk.supplier_risk",
+                **({"risk_provenance": res.provenance} if hasattr(res, "provenance") else {})}
+    else:
+        prov = {"risk": "given by the caller"}
+    known = {s: float(v) for s, v in risk.items() if v is not None and np.isfinite(v)}
+    bad = [s for s, v in known.items() if v <= 0]
+    if bad:
+        raise InputError(f"risk weights must be > 0; got {', '.join(f'{s}={known[s]}' for s in bad)}")
+    missing = [s for s in suppliers if s not in known]
+    fill = max(known.values()) if known else 1.0
+    if missing:
+        notes.append(f"no risk score for {', '.join(missing[:12])}{' …' if len(missing) > 12 else ''}: "
+                     f"given the highest known score ({fill:.3g}), a conservative default")
+    return {s: known.get(s, fill) for s in suppliers}, prov, notes
+
+
+def rebalance(reporter: str, product: str | None = None, year: int | None = None, *,
+              avoid: Iterable[str] | str = (), favour: Iterable[str] | str = (),
+              objective: Objective = "risk_hhi", max_shift: float | None = None, growth: float = 0.0,
+              keep_buying: float = 1.0, favour_discount: float = 0.5,
+              risk: Mapping[str, float] | None = None, risk_weights: Mapping[str, float] | None = None,
+              material: str | None = None, stage: str | None = None,
+              flows=None, dataset: str | None = None):
+    """Re-allocate ``reporter``'s imports of ``product`` (HS6) — or of a CRM-study ``material`` — across
+    suppliers to minimise Σ r_s·share_s² within capacity.  See the module docstring for the problem.
+
+    avoid: economies (ISO3, names, blocs) whose share goes to 0 (by at most ``max_shift`` per step).
+    favour: economies whose share never falls below today's and whose risk weight is multiplied by
+    ``favour_discount`` (default 0.5; 1 = floor only).
+    max_shift: largest change of any supplier's share per step (None = no limit, one step).
+    growth: allowance on each supplier's world exports (0.1 = +10 %).
+    keep_buying: share of a supplier's third-country sales that stays with those buyers (default 1).
+    Returns a Result: one row per supplier (old/new share and value, capacity, risk, why) and extras
+    ``summary`` (old/new HHI and risk score, value moved, steps) and ``steps`` (the path).
+    Raises InfeasibleError naming the binding constraint.
+    """
+    from samarkand import economies
+
+    if max_shift is not None and not (0 < float(max_shift) <= 1):
+        raise InputError(f"max_shift must be in (0, 1], got {max_shift}")
+    if growth < 0:
+        raise InputError(f"growth must be ≥ 0, got {growth}")
+    if not (0 <= keep_buying <= 1):
+        raise InputError(f"keep_buying must be in [0, 1], got {keep_buying}")
+    if not (0 < favour_discount <= 1):
+        raise InputError(f"favour_discount must be in (0, 1], got {favour_discount}")
+    rep = economies.resolve(reporter)
+    if material is not None:
+        return _rebalance_material(rep, material, stage, avoid=avoid, favour=favour, objective=objective,
+                                   max_shift=max_shift, growth=growth, favour_discount=favour_discount,
+                                   risk=risk, risk_weights=risk_weights, year=year)
+    if product is None:
+        raise InputError("give a product (HS6 code) or material=")
+    if year is None:
+        raise InputError("give a year")
+    from samarkand import products
+    from samarkand.store import open_flows
+
+    hs6 = products.pad_hs6(product)
+    if not products.HS6_RE.match(hs6):
+        raise InputError(f"'{product}' is not an HS six-digit code (six digits, e.g. 810411)")
+    fl = open_flows(dataset, flows=flows)
+    fl.require_year(int(year))
+    members = sorted(economies.members(rep, int(year)))
+    exp = fl.query(
+        "SELECT exporter, sum(value_usd) AS world_exports_usd, "
+        "sum(CASE WHEN list_contains(?::VARCHAR[], importer) THEN value_usd ELSE 0 END) AS to_reporter_usd "
+        "FROM flows WHERE year = ? AND hs6 = ? AND NOT list_contains(?::VARCHAR[], exporter) "
+        "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
+        [members, int(year), hs6, members])
+    if exp.empty:
+        n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
+        hint = products.describe(hs6)
+        raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
+                         f"'{fl.info.name}' ({n} HS6 codes that year); check the code or import a dataset "
+                         "that covers it")
+    total = float(exp["to_reporter_usd"].sum())
+    if total <= 0:
+        raise InputError(f"{rep} imported no {hs6} from outside in {year} (dataset '{fl.info.name}'): "
+                         "nothing to rebalance")
+    avoid_set = _codes(avoid, int(year))
+    favour_set = _codes(favour, int(year))
+    if rep in avoid_set or set(members) & avoid_set:
+        raise InputError(f"avoid lists the reporter {rep} itself; imports are from outside {rep} already")
+    clash = avoid_set & favour_set
+    if clash:
+        raise InputError(f"{', '.join(sorted(clash))} is both avoided and favoured")
+    sup = exp["exporter"].tolist()
+    X = exp["world_exports_usd"].to_numpy(float)
+    v = exp["to_reporter_usd"].to_numpy(float)
+    cap_usd = X * (1 + growth) - keep_buying * (X - v)
+    r_map, rprov, notes = _risk_for(rep, sup, int(year), risk, objective, risk_weights)
+    fav = np.array([s in favour_set for s in sup])
+    av = np.array([s in avoid_set for s in sup])
+    r = np.array([r_map[s] for s in sup]) * np.where(fav, favour_discount, 1.0)
+    prob = Problem(sup, v / total, cap_usd / total, r, av, fav)
+    unknown_avoid = sorted(avoid_set - set(sup))
+    if unknown_avoid and len(unknown_avoid) <= 10:
+        notes.append(f"avoided but not exporting {hs6} in {year}: {', '.join(unknown_avoid)}")
+    new, path = optimise(prob, max_shift=max_shift, total=total, unit="USD", fmt=_money)
+    table = _table(prob, new, total, cap_usd, X, max_shift, unit_value=True)
+    table.insert(0, "hs6", hs6)
+    desc = products.describe(hs6)
+    summary, steps = _summary(prob, new, path, total, value_unit="usd")
+    notes += _constraint_notes(table)
+    prov = {**fl.provenance([int(year)]),
+            "reporter": rep, "product": hs6, "description": desc, "year": int(year),
+            "method": "minimise Σ r_s·x_s² s.t. Σx=1, x_s ≤ cap_s/T, |Δx_s| ≤ max_shift per step, avoid→0, "
+                      "favour floor; KKT multiplier solved with scipy.optimize.brentq",
+            "objective": objective, "capacity": "cap_s = X_s·(1+growth) − keep_buying·(X_s − v_s), "
+                                                "X_s = supplier's world exports (value, USD)",
+            "parameters": {"avoid": sorted(avoid_set & set(sup)) or sorted(avoid_set),
+                           "favour": sorted(favour_set), "max_shift": max_shift, "growth": growth,
+                           "keep_buying": keep_buying, "favour_discount": favour_discount},
+            **rprov}
+    if len(members) > 1:
+        notes.append(f"{rep} imports are extra-{rep}: flows between its {len(members)} members are excluded")
+    from samarkand.provenance import Result
+
+    return Result(table=table, provenance=prov, extras={"summary": summary, "steps": steps}, notes=notes)
+
+
+def _table(p: Problem, new: np.ndarray, total: float, cap_abs: np.ndarray, world: np.ndarray | None,
+           max_shift: float | None, *, unit_value: bool) -> pd.DataFrame:
+    from samarkand import economies
+
+    rows = []
+    for i, s in enumerate(p.suppliers):
+        old_s, new_s = float(p.old[i]), float(new[i])
+        binds = []
+        if p.avoid[i]:
+            binds.append("avoid")
+        if not p.avoid[i] and np.isfinite(p.cap[i]) and new_s >= p.cap[i] - 1e-9 and new_s > 1e-12:
+            binds.append("capacity")
+        if p.favour[i] and abs(new_s - old_s) <= 1e-9:
+            binds.append("favour floor")
+        if max_shift is not None and abs(abs(new_s - old_s) - max_shift) <= 1e-9:
+            binds.append("max_shift")
+        role = "avoid" if p.avoid[i] else ("favour" if p.favour[i] else "")
+        change = new_s - old_s
+        why = (f"{'avoided: ' if p.avoid[i] else ''}{'favoured: ' if p.favour[i] else ''}"
+               f"share {old_s:.1%} → {new_s:.1%}; risk weight {p.risk[i]:.3g}"
+               + (f"; capacity {cap_abs[i]:,.0f}" + (" USD" if unit_value else " share of EU sourcing")
+                  if np.isfinite(cap_abs[i]) else "")
+               + (f"; bound by {', '.join(binds)}" if binds else ""))
+        rows.append({"supplier": s, "name": economies.country_name(s) if len(s) == 3 else s, "role": role,
+                     "old_share": old_s, "new_share": new_s, "change": change,
+                     "old_value": old_s * total, "new_value": new_s * total,
+                     "capacity": float(cap_abs[i]),
+                     **({"world_exports": float(world[i])} if world is not None else {}),
+                     "risk": float(p.risk[i]), "binding": ", ".join(binds), "why": why})
+    df = pd.DataFrame(rows)
+    if unit_value:
+        df = df.rename(columns={"old_value": "old_value_usd", "new_value": "new_value_usd",
+                                "capacity": "capacity_usd", "world_exports": "world_exports_usd"})
+    keep = (df["old_share"] > 1e-12) | (df["new_share"] > 1e-12)
+    return df[keep].sort_values(["new_share", "old_share"], ascending=False).reset_index(drop=True)
+
+
+def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
+             value_unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    moved = float(np.abs(new - p.old).sum() / 2)
+    summ = pd.DataFrame([
+        {"indicator": "hhi_old", "value": float((p.old ** 2).sum()), "definition": "Σ old_share²"},
+        {"indicator": "hhi_new", "value": float((new ** 2).sum()), "definition": "Σ new_share²"},
+        {"indicator": "risk_score_old", "value": risk_score(p.old, p.risk), "definition": "Σ r_s·old_share²"},
+        {"indicator": "risk_score_new", "value": risk_score(new, p.risk), "definition": "Σ r_s·new_share²"},
+        {"indicator": "share_moved", "value": moved, "definition": "Σ|new − old| / 2"},
+        {"indicator": f"value_moved_{value_unit}", "value": moved * total,
+         "definition": "share_moved × total imports"},
+        {"indicator": f"total_{value_unit}", "value": total, "definition": "total imports (unchanged)"},
+        {"indicator": "steps", "value": float(len(path)), "definition": "QP steps of at most max_shift"},
+    ])
+    prev = p.old
+    srows = []
+    for k, x in enumerate(path, 1):
+        srows.append({"step": k, "hhi": float((x ** 2).sum()), "risk_score": risk_score(x, p.risk),
+                      "share_moved": float(np.abs(x - prev).sum() / 2),
+                      "avoided_share": float(x[p.avoid].sum())})
+        prev = x
+    return summ, pd.DataFrame(srows)
+
+
+def _constraint_notes(table: pd.DataFrame) -> list[str]:
+    capped = table.loc[table["binding"].str.contains("capacity"), "supplier"].tolist()
+    return [f"at capacity: {', '.join(capped)}"] if capped else []
+
+
+# --------------------------------------------------------------------------------------------------
+# material level (EU CRM study)
+# --------------------------------------------------------------------------------------------------
+def _rebalance_material(rep: str, material: str, stage: str | None, **kw):
+    from samarkand.methods import crm_shares
+
+    return crm_shares.rebalance_material(rep, material, stage, **kw)
