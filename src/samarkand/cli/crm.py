@@ -1,0 +1,115 @@
+"""`samarkand crm`: EU critical raw materials — criticality, supply risk, CRM Act benchmark, a partner's place.
+
+    samarkand crm                         criticality table 2011–2023 with the list thresholds
+    samarkand crm --material magnesium    one material: criticality history, concentration, SR per stage
+    samarkand crm --benchmark             Reg. 2024/1252 65 % third-country benchmark (strategic materials)
+    samarkand crm --partner KAZ           a country's share of global supply and EU sourcing
+    samarkand crm --reproduce 2023        samarkand's SR next to the published SR, with reasons
+    samarkand crm --hs6 [--dataset NAME]  concentration and benchmark at HS6 level on trade flows
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from samarkand.cli.common import parse_years
+from samarkand.cli.output import Format, emit
+from samarkand.errors import InputError
+
+
+def crm_command(
+    benchmark: bool = typer.Option(False, "--benchmark", help="CRM Act 65 % benchmark per strategic material"),
+    partner: Optional[str] = typer.Option(None, "--partner", help="a country (ISO3 or name), e.g. KAZ"),
+    reproduce: Optional[int] = typer.Option(None, "--reproduce", help="2017 or 2023: reproduce the published SR"),
+    material: Optional[str] = typer.Option(None, "--material", help="a material name, e.g. magnesium"),
+    stage: Optional[str] = typer.Option(None, "--stage", help="E (extraction) or P (processing)"),
+    hs6: bool = typer.Option(False, "--hs6", help="HS6-level concentration and benchmark on trade flows"),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="flows dataset in the store (with --hs6)"),
+    year: Optional[int] = typer.Option(None, "--year", help="assessment year (criticality) or flow year (--hs6)"),
+    importer: str = typer.Option("EU27", "--importer", help="importing economy or bloc for --hs6"),
+    shares: Optional[Path] = typer.Option(None, "--shares", help="CSV of your own supplier shares "
+                                          "(material, stage, country, share[, t]) for the concentration"),
+    wgi_years: str = typer.Option("2016-2020", "--wgi-years", help="WGI years averaged, e.g. 2016-2020 or 2021"),
+    all_materials: bool = typer.Option(False, "--all", help="with --benchmark: Annex II critical materials too"),
+    threshold: float = typer.Option(0.65, "--threshold", help="benchmark: largest third-country share allowed"),
+    fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
+) -> None:
+    """EU critical raw materials: criticality (JRC method), supply risk, CRM Act benchmark, partner view."""
+    from samarkand.methods import crm
+
+    wy = parse_years(wgi_years)
+    if not wy:
+        raise InputError("--wgi-years: give a year or a range, e.g. 2016-2020")
+    chosen = [n for n, v in (("--benchmark", benchmark), ("--partner", partner), ("--reproduce", reproduce),
+                             ("--hs6", hs6)) if v]
+    if len(chosen) > 1:
+        raise InputError(f"choose one of {', '.join(chosen)}")
+    if not 0 < threshold <= 1:
+        raise InputError(f"--threshold must be a share in (0, 1], not {threshold}")
+    if dataset and not hs6:
+        raise InputError("--dataset applies to --hs6 (trade flows)")
+    if benchmark:
+        res = crm.benchmark(threshold, material=material, strategic_only=not all_materials)
+        if stage:
+            st = crm._check_stage(stage, None, ["E", "P"])
+            res.table = res.table[res.table["stage"] == st].reset_index(drop=True)
+        if fmt is Format.table:  # compact on screen; csv/json keep every column
+            res.table = res.table[["item", "material", "stage", "top_third_country", "top_third_share", "breach",
+                                   "eu_member_share", "share_sum", "status"]]
+        emit(res, fmt, title="CRM Act benchmark: largest single third-country share in EU sourcing")
+    elif partner:
+        res = crm.partner(partner, wgi_years=wy)
+        if material:
+            m = crm.find_material(material)
+            res.table = res.table[res.table["material"] == m].reset_index(drop=True)
+        emit(res, fmt, title=f"{partner}: share of global supply and EU sourcing (EU CRM study 2023)")
+    elif reproduce is not None:
+        if reproduce not in (2017, 2023):
+            raise InputError(f"--reproduce takes 2017 or 2023, not {reproduce}")
+        res = crm.reproduce(reproduce, wgi_years=wy)
+        if material:
+            m = crm.find_material(material)
+            res.table = res.table[res.table["material"] == m].reset_index(drop=True)
+            res.extras["stages"] = res.extras["stages"][res.extras["stages"]["material"] == m]
+        else:
+            res.extras.pop("stages")
+        if fmt is Format.table:
+            res.table = res.table[["material", "stage", "sr_samarkand", "sr_published", "diff", "reason_code",
+                                   "reason"]]
+        emit(res, fmt, title=f"Supply risk {reproduce}: samarkand vs published")
+    elif hs6:
+        res = crm.hs6_concentration(dataset, year, importer=importer, material=material, threshold=threshold)
+        emit(res, fmt, title=f"HS6 concentration and {threshold:.0%} benchmark ({importer})")
+    elif shares is not None:
+        import pandas as pd
+
+        if not shares.exists():
+            raise InputError(f"--shares: file {shares} does not exist")
+        try:
+            df = pd.read_csv(shares)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+            raise InputError(f"--shares: cannot read {shares}: {exc}") from None
+        res = crm.concentration(material, stage, wgi_years=wy, shares=df)
+        emit(res, fmt, title=f"HHI and HHI_WGI,t from {shares.name}")
+    elif material:
+        m = crm.find_material(material)
+        res = crm.concentration(m, stage, wgi_years=wy)
+        crit = crm.criticality(material=m)
+        res.extras["criticality"] = crit.table
+        try:
+            res.extras["supply_risk_2023"] = crm.supply_risk(m, wgi_years=wy).table
+        except InputError as exc:
+            res.notes.append(str(exc))
+        emit(res, fmt, title=f"{m}: concentration of global supply (GS) and EU sourcing (EU)")
+    else:
+        res = crm.criticality(year)
+        if year is None:
+            res.table = res.table[res.table["year"] == res.table["year"].max()].reset_index(drop=True)
+            res.notes.append("latest assessment shown; --year 2011|2014|2017|2020|2023 for another")
+        emit(res, fmt, title="EU criticality (SR, EI) with thresholds EI >= 2.8 and SR >= 1.0")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("crm")(crm_command)

@@ -1,0 +1,713 @@
+"""Critical raw materials: the EU criticality study, CRM Act benchmarks and one partner's place.
+
+Public functions (each returns a :class:`samarkand.provenance.Result`):
+
+- :func:`criticality` — SR and EI per material and assessment (2011–2023) with the list thresholds
+  EI ≥ 2.8 and SR ≥ 1.0 (EC 2017 guidelines) and the list's evolution;
+- :func:`concentration` — HHI and HHI_WGI,t per material × stage for global supply (GS) and EU sourcing
+  (EU), computed by samarkand from the study's shares, trade factors t and the WGI;
+- :func:`supply_risk` — the full SR = [HHI_GS·IR/2 + HHI_EU·(1−IR/2)]·(1−EoL_RIR)·SI_SR where the inputs
+  exist, rows with a missing input marked (``sr_status``) and never shown as the study's;
+- :func:`benchmark` — Reg. (EU) 2024/1252 Art. 5(1)(b): largest single third-country share in EU sourcing per
+  strategic material and stage, breach when above 65 %;
+- :func:`partner` — one country's (default KAZ) share of global supply and EU sourcing, ranked, and the
+  EU concentration if its EU share rose to its global share;
+- :func:`reproduce` — samarkand's SR next to the published SR of the 2017 or 2023 assessment, with reasons;
+- :func:`hs6_concentration` — the same concentration and benchmark at HS6 level on trade flows.
+
+Helpers for other modules: :func:`find_material`, :func:`strategic_materials`, :func:`supply_shares`,
+:func:`wgi_for_years`.  The formula code lives in :mod:`samarkand.methods.supply_risk`.
+
+Data: European Commission (2023) *Study on the critical raw materials for the EU 2023* (DOI 10.2873/725585),
+Appendix 7 shares and t; EC/Deloitte et al. (2017) *Criticality Assessments* (DOI 10.2873/876644);
+World Bank WGI, 2024 update; Reg. (EU) 2024/1252 (OJ L 2024/1252, 3.5.2024), Annexes I–II and Art. 5(1)(b).
+"""
+from __future__ import annotations
+
+import difflib
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from samarkand import reference
+from samarkand.economies import EU27_2020_MEMBERS, country_name, members, name_to_iso3, resolve
+from samarkand.errors import InputError
+from samarkand.methods import supply_risk as srm
+from samarkand.provenance import Result
+
+# Thresholds, named after their source
+EI_THRESHOLD_EC2017 = 2.8      # EC (2017) guidelines, criticality thresholds
+SR_THRESHOLD_EC2017 = 1.0
+CRMA_2024_MAX_THIRD_COUNTRY_SHARE = 0.65   # Reg. (EU) 2024/1252 Art. 5(1)(b)
+CRMA_2024_BENCHMARKS = {"extraction": 0.10, "processing": 0.40, "recycling": 0.25}  # Art. 5(1)(a)
+WGI_YEARS_2023 = (2016, 2017, 2018, 2019, 2020)   # the 2023 study's supply reference period
+SHARE_SUM_PLAUSIBLE = (0.90, 1.05)
+STAGES = {"E": "extraction", "P": "processing"}
+GROUP_OF = {"Dysprosium": "HREE", "Erbium": "HREE", "Europium": "HREE", "Gadolinium": "HREE",
+            "Holmium": "HREE", "Lutetium": "HREE", "Terbium": "HREE", "Thulium": "HREE", "Ytterbium": "HREE",
+            "Yttrium": "HREE", "Cerium": "LREE", "Lanthanum": "LREE", "Neodymium": "LREE",
+            "Praseodymium": "LREE", "Samarium": "LREE", "Iridium": "PGM", "Palladium": "PGM",
+            "Platinum": "PGM", "Rhodium": "PGM", "Ruthenium": "PGM"}
+CRMA_SOURCE = "Reg. (EU) 2024/1252 (Critical Raw Materials Act), Art. 5(1)(b) and Annexes I–II, OJ L 2024/1252"
+STUDY_2023 = "EC (2023) Study on the critical raw materials for the EU 2023, Appendix 7 (DOI 10.2873/725585)"
+STUDY_2017 = "EC/Deloitte et al. (2017) Criticality Assessments, Table 3, Annex 5 Tables 18–19 (DOI 10.2873/876644)"
+METHOD = ("EC (2017) Methodology for establishing the EU list of CRMs — Guidelines (DOI 10.2873/769526); "
+          "SR = [HHI_GS·IR/2 + HHI_EU·(1−IR/2)]·(1−EoL_RIR)·SI_SR, HHI_WGI,t = Σ s²·WGI_scaled·t, "
+          "WGI_scaled = 5 − 2·mean(va,pv,ge,rq,rl,cc)")
+
+
+# ---------------------------------------------------------------- look-ups
+
+def materials() -> list[str]:
+    """Every material name samarkand knows from the study tables (canonical spelling)."""
+    names: set[str] = set()
+    for t in ("crm_criticality", "crm_global_supply", "crm_eu_supply", "crm_sr_inputs_2023"):
+        names |= set(reference.load(t)["material"])
+    return sorted(names)
+
+
+def find_material(name: str) -> str:
+    """A user's material name → the study's canonical name; InputError with the closest names otherwise."""
+    if not isinstance(name, str) or not name.strip():
+        raise InputError("empty material name")
+    names = materials()
+    key = " ".join(name.strip().lower().split())
+    alias = {"borate": "Boron", "barytes": "Baryte", "graphite": "Natural graphite", "phosphate": "Phosphate rock",
+             "rare earths": "LREE", "ree": "LREE", "pgms": "PGM", "platinum group metals": "PGM",
+             "bauxite": "Aluminium", "sulfur": "Sulphur", "lime": "Limestone", "silicon": "Silicon metal",
+             "heavy rare earths": "HREE", "light rare earths": "LREE", "kaolin clay": "Kaolin"}
+    for n in names:
+        if n.lower() == key:
+            return n
+    if key in alias:
+        return alias[key]
+    close = difflib.get_close_matches(key, [n.lower() for n in names], n=4, cutoff=0.5)
+    sugg = [n for c in close for n in names if n.lower() == c]
+    hint = f"; closest: {', '.join(sugg)}" if sugg else ""
+    raise InputError(f"unknown material '{name}'{hint} (samarkand crm lists all)")
+
+
+def _check_stage(stage: str | None, material: str | None, available: Sequence[str]) -> str | None:
+    if stage is None:
+        return None
+    st = stage.strip().upper()[:1] if stage.strip().lower() in ("e", "p", "extraction", "processing") else None
+    if st is None:
+        raise InputError(f"stage '{stage}' is not E (extraction) or P (processing)")
+    if material and st not in available:
+        raise InputError(f"{material} has no stage {st} in the study; stages: {', '.join(available) or 'none'}")
+    return st
+
+
+def strategic_materials() -> pd.DataFrame:
+    """Reg. 2024/1252 Annex I items with their study materials: annex, item, wording_en, material, is_group_row."""
+    c = reference.load("crma_materials")
+    return c[c["strategic"]].reset_index(drop=True)
+
+
+def supply_shares(scope: Literal["global", "eu"] = "eu", material: str | None = None,
+                  stage: str | None = None) -> pd.DataFrame:
+    """The study's supplier rows (shipped ``crm_global_supply`` / ``crm_eu_supply``).
+
+    Columns: material, material_as_published, stage, country_as_published, iso3, label_kind
+    (country | eu_member | other | eu_aggregate), share (fraction; NaN for '<0.1%'), share_as_published,
+    share_flag, t, name_note.
+    """
+    if scope not in ("global", "eu"):
+        raise InputError(f"scope must be 'global' or 'eu', not {scope!r}")
+    df = reference.load("crm_global_supply" if scope == "global" else "crm_eu_supply")
+    if material is not None:
+        m = find_material(material)
+        df = df[df["material"] == m]
+        st = _check_stage(stage, m, sorted(df["stage"].unique()))
+        if st:
+            df = df[df["stage"] == st]
+    return df.reset_index(drop=True)
+
+
+def wgi_for_years(years: Sequence[int] = WGI_YEARS_2023) -> pd.DataFrame:
+    """Scaled WGI (0–10, higher = worse) per ISO3, mean over ``years``, from the shipped ``wgi`` table."""
+    w = reference.load("wgi")
+    have = sorted(w["year"].unique())
+    bad = [y for y in years if y not in have]
+    if bad:
+        raise InputError(f"WGI has no year(s) {bad}; available {have[0]}–{have[-1]}")
+    return srm.wgi_scaled(w, years)
+
+
+def display_name(iso3: str | None) -> str | None:
+    """Country display name; repairs UTF-8 names read as Latin-1 in the shipped BACI list ('TÃ¼rkiye')."""
+    if iso3 is None:
+        return None
+    n = country_name(iso3)
+    try:
+        fixed = n.encode("latin-1").decode("utf-8")
+        return fixed
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return n
+
+
+def _wgi_prov(years: Sequence[int]) -> dict:
+    m = reference.meta("wgi")
+    return {"wgi": f"{m.get('source')}; {m.get('version')}", "wgi_years": f"{min(years)}–{max(years)} (mean)"}
+
+
+# ---------------------------------------------------------------- criticality
+
+def criticality(year: int | None = None, material: str | None = None, *,
+                ei_threshold: float = EI_THRESHOLD_EC2017, sr_threshold: float = SR_THRESHOLD_EC2017) -> Result:
+    """SR and EI per material and assessment year with the list thresholds applied.
+
+    Table columns: material, year, sr, ei, assessed, critical_by_thresholds (EI ≥ ei_threshold and
+    SR ≥ sr_threshold), source_table.  Extras: ``evolution`` (material × 2011…2023: 'critical' / 'not critical'
+    / 'not assessed') and ``counts`` (year, assessed, critical_by_thresholds).
+    Note: the official lists also follow these thresholds; single REE/PGM elements are assessed within
+    their group in the official list.
+    """
+    df = reference.load("crm_criticality")
+    df["critical_by_thresholds"] = df["assessed"] & (df["ei"] >= ei_threshold) & (df["sr"] >= sr_threshold)
+    years = sorted(df["year"].unique())
+    if year is not None and year not in years:
+        raise InputError(f"no assessment in {year}; assessments: {', '.join(map(str, years))}")
+    base = df[~df["source_table"].str.contains("element of")]
+    ev = base.assign(status=np.where(~base["assessed"], "not assessed",
+                                     np.where(base["critical_by_thresholds"], "critical", "not critical")))
+    evolution = ev.pivot(index="material", columns="year", values="status").reset_index()
+    evolution.columns = [str(c) for c in evolution.columns]
+    counts = base.groupby("year").agg(assessed=("assessed", "sum"),
+                                      critical_by_thresholds=("critical_by_thresholds", "sum")).reset_index()
+    out = df
+    if material is not None:
+        m = find_material(material)
+        out = out[out["material"] == m]
+        evolution = evolution[evolution["material"] == m]
+    if year is not None:
+        out = out[out["year"] == year]
+    return Result(out.reset_index(drop=True), provenance={
+        "source": reference.meta("crm_criticality")["source"], "method": "EC 2017 criticality thresholds",
+        "thresholds": {"EI": f">= {ei_threshold}", "SR": f">= {sr_threshold}"}},
+        extras={"evolution": evolution.reset_index(drop=True), "counts": counts})
+
+
+# ---------------------------------------------------------------- concentration and SR
+
+def _plausibility_notes(table: pd.DataFrame, scope: str) -> list[str]:
+    lo, hi = SHARE_SUM_PLAUSIBLE
+    notes = []
+    for r in table.itertuples(index=False):
+        if not lo <= r.share_sum <= hi:
+            notes.append(f"{scope} shares of {r.material} ({r.stage}) sum to {r.share_sum:.1%}, outside the "
+                         f"plausible {lo:.0%}–{hi:.0%}" + (" (EU sourcing lists only shares >= 1 %)" if scope == "EU"
+                                                           else ""))
+    return notes
+
+
+def validate_shares(df: pd.DataFrame, *, source: str = "shares") -> pd.DataFrame:
+    """A user's supplier table (material, stage, country, share[, t]) → the study's schema.
+
+    Shares may be fractions or percentages ('15.7%'); t defaults to 1.0.  Raises InputError naming the
+    row for an unresolvable country, a missing stage or an unreadable share.
+    """
+    need = ["material", "stage", "country", "share"]
+    miss = [c for c in need if c not in df.columns]
+    if miss:
+        raise InputError(f"{source}: missing column(s) {miss}; need {need} (+ optional t)")
+    rows = []
+    for i, r in enumerate(df.itertuples(index=False), start=2):
+        st = str(getattr(r, "stage", "") or "").strip().upper()
+        if st not in ("E", "P"):
+            raise InputError(f"{source} row {i}: stage {getattr(r, 'stage')!r} missing or not E/P")
+        iso = name_to_iso3(str(r.country))
+        if iso is None:
+            raise InputError(f"{source} row {i}: country '{r.country}' cannot be resolved to ISO3")
+        raw = str(r.share).strip()
+        try:
+            share = float(raw.rstrip("%")) / 100.0 if raw.endswith("%") else float(raw)
+        except ValueError:
+            raise InputError(f"{source} row {i}: share {raw!r} is not a number") from None
+        t = float(getattr(r, "t", 1.0)) if "t" in df.columns and not pd.isna(getattr(r, "t")) else 1.0
+        rows.append({"material": str(r.material), "stage": st, "country_as_published": str(r.country),
+                     "iso3": iso, "label_kind": "eu_member" if iso in EU27_2020_MEMBERS else "country",
+                     "share": share, "t": t})
+    return pd.DataFrame(rows)
+
+
+def concentration(material: str | None = None, stage: str | None = None, *,
+                  wgi_years: Sequence[int] = WGI_YEARS_2023, shares: pd.DataFrame | None = None) -> Result:
+    """HHI and HHI_WGI,t per material × stage for global supply (GS) and EU sourcing (EU).
+
+    Table columns: material, stage, scope (GS|EU), n_suppliers, share_sum, n_below_0_1pct, hhi,
+    hhi_wgi_t, missing_wgi, missing_wgi_share, top_iso3, top_share.
+    ``shares``: a user table (see :func:`validate_shares`) replacing the study's, computed as scope 'user'.
+    Notes warn where shares sum outside 90–105 %.
+    """
+    w = wgi_for_years(wgi_years)
+    frames, notes = [], []
+    if shares is not None:
+        sources = {"user": validate_shares(shares)}
+    else:
+        sources = {"GS": supply_shares("global"), "EU": supply_shares("eu")}
+    for scope, df in sources.items():
+        if material is not None:
+            m = find_material(material) if shares is None else material
+            sel = df[df["material"] == m]
+            if sel.empty:
+                if scope == "user":
+                    raise InputError(f"material '{material}' not in the shares table")
+                continue
+            st = _check_stage(stage, m, sorted(sel["stage"].unique()))
+            df = sel[sel["stage"] == st] if st else sel
+        t = srm.hhi_table(df, w)
+        top = (df.dropna(subset=["share"]).sort_values("share", ascending=False)
+               .groupby(["material", "stage"]).head(1)[["material", "stage", "iso3", "share"]]
+               .rename(columns={"iso3": "top_iso3", "share": "top_share"}))
+        t = t.merge(top, on=["material", "stage"], how="left")
+        t.insert(2, "scope", scope)
+        frames.append(t)
+        notes += _plausibility_notes(t, scope)
+    if material is not None and not frames:
+        raise InputError(f"{material}: no supplier shares in the study")
+    out = pd.concat(frames, ignore_index=True)
+    return Result(out, provenance={"source": STUDY_2023 if shares is None else "user shares",
+                                   "method": METHOD, **_wgi_prov(wgi_years)}, notes=notes)
+
+
+def _hhi_wide(wgi_years: Sequence[int]) -> pd.DataFrame:
+    c = concentration(wgi_years=wgi_years).table
+    wide = c.pivot_table(index=["material", "stage"], columns="scope", values="hhi_wgi_t").reset_index()
+    wide.columns.name = None
+    wide = wide.rename(columns={"GS": "hhi_wgi_gs", "EU": "hhi_wgi_eu"})
+    eu_sum = c[c["scope"] == "EU"][["material", "stage", "share_sum"]].rename(columns={"share_sum": "eu_share_sum"})
+    return wide.merge(eu_sum, on=["material", "stage"], how="left")
+
+
+def _with_group_eu(wide: pd.DataFrame) -> pd.DataFrame:
+    """Elements without their own EU sourcing rows take their group's (HREE/LREE), flagged."""
+    wide = wide.copy()
+    wide["eu_from_group"] = False
+    for i, r in wide.iterrows():
+        g = GROUP_OF.get(r["material"])
+        if g and pd.isna(r.get("hhi_wgi_eu")):
+            hit = wide[(wide["material"] == g) & (wide["stage"] == r["stage"])]
+            if len(hit) and not pd.isna(hit["hhi_wgi_eu"].iloc[0]):
+                wide.at[i, "hhi_wgi_eu"] = hit["hhi_wgi_eu"].iloc[0]
+                wide.at[i, "eu_from_group"] = True
+    return wide
+
+
+def supply_risk(material: str | None = None, *, wgi_years: Sequence[int] = WGI_YEARS_2023) -> Result:
+    """SR per material × stage (2023 inputs) with samarkand's own HHI_WGI,t; missing inputs marked.
+
+    Table columns: material, stage, supply_scope, ir, eol_rir, si_sr, hhi_wgi_gs, hhi_wgi_eu, sr_samarkand,
+    sr_status ('computed' | 'input missing: …' | 'group: mean of elements'), sr_published (the study's,
+    for comparison only), stage_used_published.
+    """
+    rep = reproduce(2023, wgi_years=wgi_years)
+    t = rep.extras["stages"]
+    if material is not None:
+        m = find_material(material)
+        t = t[t["material"] == m]
+        if t.empty:
+            raise InputError(f"{m} has no 2023 supply-risk inputs")
+    cols = ["material", "stage", "supply_scope", "ir", "eol_rir", "si_sr", "hhi_wgi_gs", "hhi_wgi_eu",
+            "sr_samarkand", "sr_status", "sr_published", "stage_used_published"]
+    return Result(t[cols].reset_index(drop=True), provenance=rep.provenance,
+                  notes=["sr_published is the study's value, shown for comparison; sr_samarkand is computed here"
+                         " and is empty where an input is missing (sr_status says which)."])
+
+
+# ---------------------------------------------------------------- reproduction
+
+def _interval_sr(hg, he, ir, eol, si, scope, steps) -> tuple[float, float]:
+    """Range of SR when each input moves within ± half its published rounding unit."""
+    vals = []
+    grids = []
+    for v, s in zip((hg, he, ir, eol, si), steps):
+        grids.append([None] if v is None or (isinstance(v, float) and math.isnan(v))
+                     else [max(0.0, v - s / 2), v + s / 2])
+    for combo in itertools.product(*grids):
+        x = srm.supply_risk(*combo, scope=scope)
+        if not math.isnan(x):
+            vals.append(x)
+    return (min(vals), max(vals)) if vals else (float("nan"), float("nan"))
+
+
+def _scope_alternatives(hg, he, ir, eol, si, scope) -> dict[str, float]:
+    return {s: srm.supply_risk(hg, he, ir, eol, si, s) for s in srm.SCOPES if s != scope}
+
+
+def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WGI_YEARS_2023,
+              tolerance: float | None = None) -> Result:
+    """samarkand's SR next to the published SR of the 2017 or 2023 EU assessment.
+
+    2017: from the published HHI_WGI,t (GS and EU28), IR, EoL-RIR and SI_SR — a check of the formula, the
+    supply scope and the stage rule.  2023: from samarkand's HHI_WGI,t built from the Appendix 7 shares and
+    t and the WGI (mean over ``wgi_years``), then the formula.
+
+    Table (one row per material; the material's SR by the stage rule): material, stage (samarkand's),
+    stage_published, supply_scope, sr_samarkand, sr_published, diff, within_0_1, within_0_2, within_tol,
+    reason_code, reason.  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
+    'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'not_reproduced'}; every row outside ``tolerance``
+    (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every material × stage row with inputs) and
+    ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3).
+    """
+    if year not in (2017, 2023):
+        raise InputError(f"reproduce: year must be 2017 or 2023, not {year}")
+    tol = tolerance if tolerance is not None else (0.15 if year == 2017 else 0.2)
+    inp = reference.load(f"crm_sr_inputs_{year}")
+    if year == 2023:
+        wide = _with_group_eu(_hhi_wide(wgi_years))
+        st = inp.merge(wide, on=["material", "stage"], how="left")
+        alt_years = [(2019,), (2020,), (2021,), (2022,), (2012, 2013, 2014, 2015, 2016)]
+        alt_wide = {ys: _with_group_eu(_hhi_wide(ys)).set_index(["material", "stage"]) for ys in alt_years}
+        steps = (0.0, 0.0, 0.01, 0.01, 0.01)
+    else:
+        st = inp.copy()
+        st["eu_from_group"] = False
+        st["eu_share_sum"] = np.nan
+        alt_wide = {}
+        steps = (0.1, 0.1, 0.01, 0.01, 0.1)
+    rows = []
+    for r in st.itertuples(index=False):
+        hg, he = getattr(r, "hhi_wgi_gs", np.nan), getattr(r, "hhi_wgi_eu", np.nan)
+        scope = r.supply_scope if isinstance(r.supply_scope, str) else "GS+EU"
+        miss = srm.missing_inputs(hg, he, r.ir, r.eol_rir, r.si_sr, scope)
+        if not isinstance(r.supply_scope, str):
+            miss = ["supply_scope"] + miss
+        val = srm.supply_risk(hg, he, r.ir, r.eol_rir, r.si_sr, scope) if not miss else np.nan
+        rows.append({"material": r.material, "stage": r.stage, "supply_scope": scope, "ir": r.ir,
+                     "eol_rir": r.eol_rir, "si_sr": r.si_sr, "hhi_wgi_gs": hg, "hhi_wgi_eu": he,
+                     "eu_from_group": r.eu_from_group, "eu_share_sum": r.eu_share_sum,
+                     "sr_samarkand": val, "missing": ",".join(miss), "sr_published": r.sr,
+                     "stage_used_published": bool(r.stage_used), "sr_material_final": r.sr_material_final,
+                     "is_group_row": bool(r.is_group_row), "repaired": bool(r.repaired),
+                     "note": r.note if isinstance(r.note, str) else ""})
+    stages = pd.DataFrame(rows)
+    # group rows (HREE, LREE, PGM): mean of the elements' samarkand SR at the same stage
+    for i, r in stages[stages["is_group_row"]].iterrows():
+        els = stages[(stages["material"].map(GROUP_OF) == r["material"]) & (stages["stage"] == r["stage"])]
+        vals = els["sr_samarkand"].dropna()
+        if len(vals) and len(vals) == len(els):
+            stages.at[i, "sr_samarkand"] = vals.mean()
+            stages.at[i, "missing"] = ""
+    stages["sr_status"] = np.where(stages["is_group_row"] & stages["sr_samarkand"].notna(),
+                                   "group: mean of elements",
+                                   np.where(stages["sr_samarkand"].notna(), "computed",
+                                            "input missing: " + stages["missing"]))
+
+    # material level: the stage rule on samarkand's stage SRs
+    mats = []
+    for m, g in stages.groupby("material", sort=True):
+        s_stage, s_val = srm.stage_rule(dict(zip(g["stage"], g["sr_samarkand"])))
+        pub = g[g["stage_used_published"]]
+        p_stage = pub["stage"].iloc[0] if len(pub) else None
+        sr_pub = g["sr_material_final"].iloc[0]
+        row = g[g["stage"] == (s_stage or p_stage)].iloc[0] if (s_stage or p_stage) else g.iloc[0]
+        incomplete = g["sr_samarkand"].isna().any() and not g["sr_samarkand"].isna().all()
+        mats.append({"material": m, "stage": s_stage, "stage_published": p_stage,
+                     "supply_scope": row["supply_scope"], "sr_samarkand": s_val, "sr_published": sr_pub,
+                     "_row": row, "_incomplete": incomplete, "_g": g})
+    out = pd.DataFrame([{k: v for k, v in d.items() if not k.startswith("_")} for d in mats])
+    out["diff"] = out["sr_samarkand"] - out["sr_published"]
+    ad = out["diff"].abs()
+    out["within_0_1"] = ad <= 0.1 + 1e-9
+    out["within_0_2"] = ad <= 0.2 + 1e-9
+    out["within_tol"] = ad <= tol + 1e-9
+    codes, reasons = [], []
+    for d, (_, o) in zip(mats, out.iterrows()):
+        code, why = _explain(year, d, o, tol, steps, alt_wide)
+        if why and d["stage"] and d["stage_published"] and d["stage"] != d["stage_published"]:
+            pub_stage = d["_g"][d["_g"]["stage"] == d["stage_published"]]
+            why = (f"stage rule picks {d['stage']} here, the study used {d['stage_published']} (samarkand SR at "
+                   f"{d['stage_published']}: {pub_stage['sr_samarkand'].iloc[0]:.2f}); " + why)
+        codes.append(code)
+        reasons.append(why)
+    out["reason_code"] = codes
+    out["reason"] = reasons
+    n = len(out)
+    ok = out["sr_samarkand"].notna()
+    summary = pd.DataFrame([{
+        "year": year, "materials": n, "computed": int(ok.sum()),
+        **{f"within_{k}": int((ad <= v + 1e-9).sum()) for k, v in
+           (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))},
+        **{f"pct_within_{k}": round(100.0 * (ad <= v + 1e-9).sum() / n, 1) for k, v in
+           (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))},
+        "max_abs_diff": round(float(ad.max()), 3), "outside_tol_unexplained":
+            int(((~out["within_tol"]) & (out["reason_code"] == "")).sum())}])
+    prov = {"source": STUDY_2017 if year == 2017 else STUDY_2023 + "; SR inputs transcribed by meyerdata/CritMAT",
+            "method": METHOD, "tolerance": tol,
+            "hhi": "published (2017 Annex 5 Table 18)" if year == 2017 else
+            "computed by samarkand from Appendix 7 shares × t × WGI_scaled"}
+    if year == 2023:
+        prov.update(_wgi_prov(wgi_years))
+    stages = stages.drop(columns=["missing"])
+    return Result(out, provenance=prov, extras={"stages": stages, "summary": summary},
+                  notes=[f"{int(out['within_tol'].sum())} of {n} materials within ±{tol} of the published SR"])
+
+
+def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
+    """Reason for a material's gap: first match among the diagnostics, checked on the inputs."""
+    row, g = d["_row"], d["_g"]
+    diff = o["diff"]
+    if pd.isna(o["sr_samarkand"]):
+        miss = ", ".join(sorted(set(",".join(g["missing"]).split(",")) - {""}))
+        return "input_missing", f"input missing: {miss or 'see stages'} — no SR computed"
+    if row["is_group_row"]:
+        base = (f"group material averaged: mean of the elements' SR ({o['sr_samarkand']:.2f}); the study's "
+                f"group value is {o['sr_published']}")
+        return ("group_averaged", base) if abs(diff) > 0.05 else ("", "")
+    within = abs(diff) <= tol + 1e-9
+    if year == 2017:
+        lo, hi = _interval_sr(row["hhi_wgi_gs"], row["hhi_wgi_eu"], row["ir"], row["eol_rir"], row["si_sr"],
+                              row["supply_scope"], steps)
+        pub = o["sr_published"]
+        if abs(diff) > 0.05 and lo - 0.05 <= pub <= hi + 0.05:
+            return "rounding", (f"rounding: inputs published to one decimal give SR {lo:.2f}–{hi:.2f}, "
+                                f"which contains the published {pub}")
+        if within:
+            return "", ""
+    if within:
+        if d["_incomplete"]:
+            return "input_missing", "input missing for one stage: SR from the other stage only"
+        return "", ""
+    if d["_incomplete"]:
+        return "input_missing", "input missing for one stage: the stage rule ran on one stage only"
+    if row["repaired"]:
+        return "repaired", f"value repaired in the transcription: {row['note']}"
+    if year == 2023:
+        for ys, w in alt_wide.items():
+            key = (row["material"], row["stage"])
+            if key not in w.index:
+                continue
+            a = w.loc[key]
+            he = a["hhi_wgi_eu"] if not pd.isna(a["hhi_wgi_eu"]) else row["hhi_wgi_eu"]
+            alt = srm.supply_risk(a["hhi_wgi_gs"], he, row["ir"], row["eol_rir"], row["si_sr"], row["supply_scope"])
+            if not math.isnan(alt) and abs(alt - o["sr_published"]) <= tol:
+                span = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
+                return "wgi_vintage", (f"WGI vintage/years: with WGI {span} the SR is {alt:.2f}, within "
+                                       f"±{tol}; today's WGI release revises history")
+    alts = _scope_alternatives(row["hhi_wgi_gs"], row["hhi_wgi_eu"], row["ir"], row["eol_rir"], row["si_sr"],
+                               row["supply_scope"])
+    for s, v in alts.items():
+        if not math.isnan(v) and abs(v - o["sr_published"]) <= tol:
+            return "scope", (f"supply scope: the published SR matches the {s} formula ({v:.2f}); the "
+                             f"transcription gives {row['supply_scope']}")
+    if year == 2023 and not pd.isna(row["eu_share_sum"]) and row["eu_share_sum"] < 0.8 \
+            and row["supply_scope"] != "GS":
+        return "eu_sourcing_incomplete", (f"EU sourcing shares in Appendix 7 sum to {row['eu_share_sum']:.0%} "
+                                          "only: HHI_EU is understated")
+    ir = row["ir"] if row["supply_scope"] == "GS+EU" else (1.0 if row["supply_scope"] == "GS" else 0.0)
+    f = (1 - row["eol_rir"]) * row["si_sr"]
+    implied = o["sr_published"] / f if f else float("nan")
+    return "not_reproduced", (f"not reproduced from the shipped inputs: the published SR implies a weighted "
+                              f"HHI_WGI,t of {implied:.2f}; samarkand has GS {row['hhi_wgi_gs']:.2f}, "
+                              f"EU {row['hhi_wgi_eu']:.2f} (IR {ir:.2f}) — the shares or scope in the "
+                              "transcription differ from those the study used")
+
+
+# ---------------------------------------------------------------- CRM Act benchmark
+
+def _third_country_top(df: pd.DataFrame) -> dict:
+    s = df.dropna(subset=["share"])
+    eu_mask = s["iso3"].isin(EU27_2020_MEMBERS) | s["label_kind"].isin(["eu_member", "eu_aggregate"])
+    third = s[~eu_mask & s["iso3"].notna()].sort_values("share", ascending=False)
+    return {"top_third_iso3": third["iso3"].iloc[0] if len(third) else None,
+            "top_third_share": float(third["share"].iloc[0]) if len(third) else float("nan"),
+            "second_third_iso3": third["iso3"].iloc[1] if len(third) > 1 else None,
+            "eu_member_share": float(s.loc[eu_mask, "share"].sum()),
+            "share_sum": float(s["share"].sum()), "n_suppliers": int(len(s))}
+
+
+def benchmark(threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE, *, material: str | None = None,
+              strategic_only: bool = True) -> Result:
+    """CRM Act 65 % benchmark on the study's EU sourcing shares, per strategic material and stage.
+
+    Reg. (EU) 2024/1252 Art. 5(1)(b): by 2030 no single third country should supply more than 65 % of the
+    Union's consumption of a strategic raw material at any relevant stage.  EU member states (EU27 as of
+    2020) are not third countries.  Table columns: item, wording_en, material, stage, eu_sourcing_from
+    ('material' or the group whose rows stand in), top_third_iso3, top_third_country, top_third_share,
+    breach (top_third_share > threshold), eu_member_share, share_sum, n_suppliers, status.
+    Materials without EU sourcing rows get status 'no EU sourcing data in the study' and breach empty.
+    """
+    eu = supply_shares("eu")
+    if strategic_only:
+        sm = strategic_materials()
+    else:
+        c = reference.load("crma_materials")
+        sm = c.drop_duplicates("material")
+    if material is not None:
+        m = find_material(material)
+        sm = sm[sm["material"] == m]
+        if sm.empty:
+            raise InputError(f"{m} is not a {'strategic' if strategic_only else 'critical'} raw material of "
+                             "Reg. 2024/1252 (use strategic_only=False / --all for Annex II)")
+    rows, notes = [], []
+    for r in sm.itertuples(index=False):
+        src = r.material
+        sel = eu[eu["material"] == src]
+        if sel.empty and r.material in GROUP_OF:
+            src = GROUP_OF[r.material]
+            sel = eu[eu["material"] == src]
+        if sel.empty:
+            rows.append({"item": f"{r.annex}({r.item})", "wording_en": r.wording_en, "material": r.material,
+                         "stage": None, "eu_sourcing_from": None, "top_third_iso3": None,
+                         "top_third_country": None, "top_third_share": np.nan, "breach": None,
+                         "eu_member_share": np.nan, "share_sum": np.nan, "n_suppliers": 0,
+                         "status": "no EU sourcing data in the study (assessed on global supply only)"})
+            continue
+        for stage, g in sel.groupby("stage"):
+            top = _third_country_top(g)
+            breach = bool(top["top_third_share"] > threshold) if not math.isnan(top["top_third_share"]) else None
+            lo, hi = SHARE_SUM_PLAUSIBLE
+            status = "ok"
+            if not lo <= top["share_sum"] <= hi:
+                status = f"shares sum to {top['share_sum']:.0%}"
+                notes.append(f"EU sourcing shares of {src} ({stage}) sum to {top['share_sum']:.1%}")
+            rows.append({"item": f"{r.annex}({r.item})", "wording_en": r.wording_en, "material": r.material,
+                         "stage": stage, "eu_sourcing_from": "material" if src == r.material else f"{src} group",
+                         "top_third_iso3": top["top_third_iso3"],
+                         "top_third_country": display_name(top["top_third_iso3"]),
+                         "top_third_share": top["top_third_share"], "breach": breach,
+                         "eu_member_share": top["eu_member_share"], "share_sum": top["share_sum"],
+                         "n_suppliers": top["n_suppliers"], "status": status})
+    out = pd.DataFrame(rows)
+    return Result(out, provenance={"source": STUDY_2023, "rule": CRMA_SOURCE,
+                                   "threshold": f"largest single third-country share > {threshold:.0%}",
+                                   "third_countries": "all but the EU27 (2020 composition)"},
+                  notes=sorted(set(notes)))
+
+
+# ---------------------------------------------------------------- one partner's place
+
+def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) -> Result:
+    """A country's share of global supply and of EU sourcing per material and stage, ranked.
+
+    Table columns: material, stage, global_share, global_rank, eu_share, eu_rank, eu_hhi_wgi_t,
+    eu_hhi_wgi_t_if, eu_top_third_iso3, eu_top_third_share, eu_top_third_share_if, strategic.
+    The counterfactual ('_if'): the partner's EU-sourcing share rises to its global share (where higher)
+    and every other supplier's share shrinks in proportion, so the listed total stays the same; the EU's
+    HHI_WGI,t and its largest third-country share are recomputed.  Sorted by global share.
+    """
+    iso = resolve(economy)
+    if len(members(iso)) != 1:
+        raise InputError(f"partner takes one country, not the bloc {iso}")
+    w = wgi_for_years(wgi_years).set_index("iso3")["wgi_scaled"]
+    gs, eu = supply_shares("global"), supply_shares("eu")
+    strategic = set(strategic_materials()["material"])
+    keys = pd.concat([gs[gs["iso3"] == iso], eu[eu["iso3"] == iso]])[["material", "stage"]].drop_duplicates()
+    rows = []
+    for m, s in keys.itertuples(index=False):
+        g = gs[(gs["material"] == m) & (gs["stage"] == s)].dropna(subset=["share"])
+        e = eu[(eu["material"] == m) & (eu["stage"] == s)].dropna(subset=["share"])
+        gshare = float(g.loc[g["iso3"] == iso, "share"].sum())
+        eshare = float(e.loc[e["iso3"] == iso, "share"].sum())
+        grank = int((g["share"] > gshare).sum() + 1) if gshare > 0 else None
+        erank = int((e["share"] > eshare).sum() + 1) if eshare > 0 else None
+        row = {"material": m, "stage": s, "global_share": gshare, "global_rank": grank, "eu_share": eshare,
+               "eu_rank": erank, "strategic": m in strategic}
+        if len(e):
+            before = srm.hhi_wgi_t(e["share"].tolist(), e["iso3"].map(w).fillna(0).tolist(), e["t"].tolist())
+            top0 = _third_country_top(e)
+            e2 = e.copy()
+            if gshare > eshare:
+                total = e2["share"].sum()
+                others = total - eshare
+                new_k = min(gshare, total)
+                scale = (total - new_k) / others if others > 0 else 0.0
+                e2["share"] = np.where(e2["iso3"] == iso, 0.0, e2["share"] * scale)
+                if not (e2["iso3"] == iso).any():
+                    kaz_t = g.loc[g["iso3"] == iso, "t"]
+                    e2 = pd.concat([e2, pd.DataFrame([{"iso3": iso, "share": 0.0, "t": float(kaz_t.iloc[0]) if len(kaz_t) else 1.0,
+                                                       "label_kind": "country"}])], ignore_index=True)
+                e2.loc[e2["iso3"] == iso, "share"] = new_k
+            after = srm.hhi_wgi_t(e2["share"].tolist(), e2["iso3"].map(w).fillna(0).tolist(), e2["t"].tolist())
+            top1 = _third_country_top(e2)
+            row.update({"eu_hhi_wgi_t": before, "eu_hhi_wgi_t_if": after,
+                        "eu_top_third_iso3": top0["top_third_iso3"], "eu_top_third_share": top0["top_third_share"],
+                        "eu_top_third_iso3_if": top1["top_third_iso3"],
+                        "eu_top_third_share_if": top1["top_third_share"]})
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    if out.empty:
+        raise InputError(f"{display_name(iso)} ({iso}) does not appear in the study's supply tables")
+    out = out.sort_values(["global_share", "eu_share"], ascending=False).reset_index(drop=True)
+    return Result(out, provenance={"source": STUDY_2023, "partner": iso, "method": METHOD,
+                                   "counterfactual": "partner's EU share raised to its global share, others "
+                                                     "scaled down in proportion", **_wgi_prov(wgi_years)})
+
+
+# ---------------------------------------------------------------- HS6 level on trade flows
+
+def hs6_map(material: str | None = None) -> pd.DataFrame:
+    """The shipped HS6 → material map: hs6, material, stage, form, confidence, caveat, source."""
+    df = reference.load("crm_hs6")
+    if material is not None:
+        m = find_material(material)
+        df = df[df["material"] == m]
+        if df.empty:
+            raise InputError(f"no HS6 code is mapped to {m}")
+    return df.reset_index(drop=True)
+
+
+def hs6_concentration(flows=None, year: int | None = None, *, importer: str = "EU27",
+                      material: str | None = None,
+                      threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE) -> Result:
+    """Concentration and the 65 % benchmark at HS6 level on trade flows, for the codes mapped to materials.
+
+    For each mapped HS6 code in ``flows`` (a Flows, DataFrame or dataset name; default the store's):
+    world exports by exporter (world_hhi, world_top_exporter, world_top_share) and the importer's imports
+    from outside the bloc (extra_imports_usd, extra_hhi, top_third_iso3, top_third_share, breach).
+    Trade is a proxy for sourcing: it misses domestic production and counts re-exports.
+    """
+    from samarkand.store import open_flows
+
+    f = open_flows(flows=flows) if not isinstance(flows, str) else open_flows(dataset=flows)
+    years = f.years()
+    y = year if year is not None else max(years)
+    f.require_year(y)
+    imp = resolve(importer)
+    mem = sorted(members(imp, y))
+    mp = hs6_map(material)
+    codes = sorted(mp["hs6"].unique())
+    con = f.con
+    con.register("crm_codes", pd.DataFrame({"hs6": codes}))
+    con.register("crm_members", pd.DataFrame({"iso3": mem}))
+    q = """
+    WITH base AS (
+        SELECT hs6, exporter, importer, value_usd FROM flows
+        WHERE year = ? AND hs6 IN (SELECT hs6 FROM crm_codes) AND value_usd > 0),
+    world AS (
+        SELECT hs6, exporter, SUM(value_usd) AS v FROM base GROUP BY hs6, exporter),
+    wt AS (SELECT hs6, SUM(v) AS tot FROM world GROUP BY hs6),
+    ws AS (SELECT w.hs6, w.exporter, w.v / t.tot AS s FROM world w JOIN wt t USING (hs6)),
+    wagg AS (SELECT hs6, SUM(s * s) AS world_hhi, arg_max(exporter, s) AS world_top_exporter,
+                    MAX(s) AS world_top_share FROM ws GROUP BY hs6),
+    ext AS (
+        SELECT hs6, exporter, SUM(value_usd) AS v FROM base
+        WHERE importer IN (SELECT iso3 FROM crm_members) AND exporter NOT IN (SELECT iso3 FROM crm_members)
+        GROUP BY hs6, exporter),
+    et AS (SELECT hs6, SUM(v) AS tot FROM ext GROUP BY hs6),
+    es AS (SELECT e.hs6, e.exporter, e.v / t.tot AS s, t.tot FROM ext e JOIN et t USING (hs6)),
+    eagg AS (SELECT hs6, MAX(tot) AS extra_imports_usd, SUM(s * s) AS extra_hhi,
+                    arg_max(exporter, s) AS top_third_iso3, MAX(s) AS top_third_share FROM es GROUP BY hs6)
+    SELECT wagg.*, eagg.extra_imports_usd, eagg.extra_hhi, eagg.top_third_iso3, eagg.top_third_share
+    FROM wagg LEFT JOIN eagg USING (hs6) ORDER BY hs6
+    """
+    agg = con.execute(q, [y]).df()
+    out = mp.merge(agg, on="hs6", how="inner")
+    out["breach"] = out["top_third_share"] > threshold
+    out["year"] = y
+    cols = ["material", "stage", "hs6", "confidence", "year", "world_hhi", "world_top_exporter", "world_top_share",
+            "extra_imports_usd", "extra_hhi", "top_third_iso3", "top_third_share", "breach", "form", "caveat"]
+    notes = []
+    absent = sorted(set(codes) - set(agg["hs6"]))
+    if absent:
+        notes.append(f"{len(absent)} mapped HS6 code(s) have no flows in this dataset/year: {', '.join(absent)}")
+    return Result(out[cols].sort_values(["material", "hs6"]).reset_index(drop=True),
+                  provenance={**f.provenance([y]), "importer": imp, "rule": CRMA_SOURCE,
+                              "threshold": f"largest single third-country share of extra-{imp} imports > "
+                                           f"{threshold:.0%}", "mapping": reference.meta("crm_hs6")["source"]},
+                  notes=notes + ["HS6 trade is a proxy for EU sourcing: domestic production is not in trade data"])
