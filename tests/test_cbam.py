@@ -209,3 +209,30 @@ def test_cli_bad_input_exit_2(cli, args, msg):
 def test_cli_exporter_without_goods_exit_2(cli):
     p = cli("cbam", "CHL")
     assert p.returncode == 2 and "no CBAM goods" in p.stderr
+
+
+# ---------------------------------------------------------------------------------- properties
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=25, deadline=None)
+@given(price=st.floats(0, 500), origin=st.floats(0, 500), tonnes=st.floats(1, 1e6),
+       year=st.integers(2026, 2034))
+def test_cost_formula_properties(price, origin, tonnes, year):
+    frame = pd.DataFrame({"year": [2024], "exporter": ["KAZ"], "importer": ["DEU"], "hs6": ["720241"],
+                          "value_usd": [1e6], "quantity_t": [tonnes]})
+    res = cbam("KAZ", [year], ets_price=price, origin_carbon_price=origin, flows=frame)
+    s = reference.load("cbam_schedule").set_index("year")
+    expected = tonnes * 2.35 * (1 + s.at[year, "markup_iron_steel"]) * s.at[year, "payable_share"] \
+        * max(0.0, price - origin)
+    got = cell(res, year, "720241", "cost_eur")
+    assert got >= 0
+    assert got == pytest.approx(expected, rel=1e-12, abs=1e-9)
+
+
+def test_flows_without_tonnes_are_not_costed():
+    frame = pd.DataFrame({"year": [2024, 2024], "exporter": ["KAZ", "KAZ"], "importer": ["DEU", "DEU"],
+                          "hs6": ["720241", "760110"], "value_usd": [1e6, 1e6], "quantity_t": [None, 10.0]})
+    res = cbam("KAZ", [2026], flows=frame)
+    assert set(res.table["hs6"]) == {"760110"}
+    assert any("no tonnes reported for ['720241']" in n for n in res.notes)

@@ -163,6 +163,8 @@ def _goods_from_facts(exporter: str) -> tuple[pd.DataFrame, list[str]] | None:
     gaps = reference.load("kaz_cbam_exports_eu")
     gaps = gaps[(gaps["reporter"] == exporter) & (gaps["status"] == "not found")]
     notes = [f"{r.partner} {r.year}: not found — {r.note}" for r in gaps.itertuples()]
+    notes += [f"{r.hs6} to {r.partner} {r.year}: {r.note}" for r in rows.itertuples()
+              if isinstance(r.note, str) and r.note.strip()]
     return g.drop(columns="value_kusd"), [f"partners covered: {', '.join(partners)} ({y})"] + notes
 
 
@@ -236,10 +238,18 @@ def cbam(exporter: str, years: Iterable[int] = SCHEDULE_YEARS, *, ets_price: flo
         base, flow_prov = got
         goods_source = f"flows dataset '{fl.info.name}' (exporter → EU27 members, HS6 of CBAM Annex I)"
         provenance_goods: dict[str, Any] = {"goods_source": goods_source, "flows": flow_prov}
-        if (base["n_with_qty"] < base["n_flows"]).any():
-            short = base.loc[base["n_with_qty"] < base["n_flows"], "hs6"].tolist()
-            notes.append(f"tonnes missing on some flows for {short}: tonnes summed over flows that report them")
+        none = base["n_with_qty"] == 0
+        if none.any():
+            notes.append(f"no tonnes reported for {base.loc[none, 'hs6'].tolist()} in the flows: not costed "
+                         "(CBAM is charged per tonne)")
+            base = base[~none]
+        short = base["n_with_qty"] < base["n_flows"]
+        if short.any():
+            notes.append(f"tonnes missing on some flows for {base.loc[short, 'hs6'].tolist()}: tonnes summed "
+                         "over the flows that report them (a lower bound)")
         base = base.drop(columns=["n_flows", "n_with_qty"])
+        if base.empty:
+            raise InputError(f"no CBAM good of {exporter} has tonnes in the flows dataset '{fl.info.name}'")
     else:
         facts = _goods_from_facts(exporter) if base_year is None or base_year == 2021 else None
         if facts is None:
