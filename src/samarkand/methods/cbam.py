@@ -43,7 +43,8 @@ ETS_PRICE_NOTE = ("scenario value; for scale: EU ETS auction 78.75 EUR/t on 20.1
 # USD per EUR: ECB euro foreign exchange reference rate, annual average 2021 (series EXR.A.USD.EUR.SP00.A).
 DEFAULT_USD_PER_EUR = 1.1827
 USD_PER_EUR_SOURCE = ("ECB euro foreign exchange reference rate, annual average 2021 = 1.1827 USD per EUR "
-                      "(ECB Data Portal series EXR.A.USD.EUR.SP00.A); the year of the shipped export figures")
+                      "(ECB Data Portal series EXR.A.USD.EUR.SP00.A), the year of the shipped export figures; "
+                      "not re-checked against a stored copy of the series — pass usd_per_eur to override")
 ORIGIN_PRICE_NOTE = ("carbon price effectively paid at origin (Reg. 2023/956 Art. 9), EUR/tCO2e. Default 0: the "
                      "only KazETS quotes on hand are in KZT (KZQ index 502.93 KZT/t on 31.08.2025, ccx.kz) with no "
                      "sourced KZT/EUR rate, and Art. 9 counts only the price effectively paid after free "
