@@ -38,6 +38,8 @@ from samarkand.errors import InfeasibleError, InputError
 
 Objective = Literal["risk_hhi", "hhi"]
 TOL = 1e-9
+#: smallest risk weight used (the QP needs r_s > 0; supplier_risk can return 0 for a perfect score)
+RISK_FLOOR = 0.01
 
 
 # --------------------------------------------------------------------------------------------------
@@ -192,16 +194,18 @@ def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str,
         except ModuleNotFoundError as exc:
             raise InputError("risk scores are not available (samarkand.methods.risk is missing); pass "
                              "risk={ISO3: weight} or use objective='hhi'") from exc
-        res = supplier_risk(reporter, suppliers, year, **({"weights": dict(risk_weights)} if risk_weights else {}))
-        table = res.table if hasattr(res, "table") else res
-        if isinstance(table, pd.DataFrame):
-            col = "risk" if "risk" in table.columns else table.columns[-1]
-            key = "supplier" if "supplier" in table.columns else table.columns[0]
-            risk = dict(zip(table[key], table[col].astype(float)))
-        else:
-            risk = dict(table)
-        prov = {"risk": "samarkand.methods.risk.supplier_risk",
-                **({"risk_provenance": res.provenance} if hasattr(res, "provenance") else {})}
+        table = supplier_risk(reporter, int(year), suppliers, dict(risk_weights) if risk_weights else None)
+        floor = RISK_FLOOR
+        low = table.loc[table["risk"] < floor, "supplier"].tolist()
+        if low:
+            notes.append(f"risk below {floor} raised to {floor} (keeps the QP strictly convex): {', '.join(low)}")
+        risk = dict(zip(table["supplier"], table["risk"].astype(float).clip(lower=floor)))
+        miss = table.loc[table["missing"] != "", "supplier"].tolist()
+        if miss:
+            notes.append(f"risk index missing for {', '.join(miss[:12])}{' …' if len(miss) > 12 else ''}: "
+                         "the missing component counts as maximum risk (1)")
+        prov = {"risk": "samarkand.methods.risk.supplier_risk: (w_g·governance + w_d·distance)/(w_g+w_d)",
+                "risk_provenance": table.attrs.get("provenance", {})}
     else:
         prov = {"risk": "given by the caller"}
     known = {s: float(v) for s, v in risk.items() if v is not None and np.isfinite(v)}
@@ -385,13 +389,102 @@ def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
 
 def _constraint_notes(table: pd.DataFrame) -> list[str]:
     capped = table.loc[table["binding"].str.contains("capacity"), "supplier"].tolist()
-    return [f"at capacity: {', '.join(capped)}"] if capped else []
+    if not capped:
+        return []
+    more = f" and {len(capped) - 12} more" if len(capped) > 12 else ""
+    return [f"at capacity ({len(capped)} suppliers): {', '.join(capped[:12])}{more}"]
 
 
 # --------------------------------------------------------------------------------------------------
 # material level (EU CRM study)
 # --------------------------------------------------------------------------------------------------
-def _rebalance_material(rep: str, material: str, stage: str | None, **kw):
-    from samarkand.methods import crm_shares
+def _material_key(material: str, names: list[str]) -> str:
+    import difflib
 
-    return crm_shares.rebalance_material(rep, material, stage, **kw)
+    low = {n.lower(): n for n in names}
+    key = material.strip().lower()
+    if key in low:
+        return low[key]
+    close = difflib.get_close_matches(key, list(low), n=3, cutoff=0.6)
+    raise InputError(f"unknown material '{material}' in the EU CRM study 2023"
+                     + (f"; did you mean {', '.join(low[c] for c in close)}?" if close else
+                        f"; materials: {', '.join(sorted(names)[:40])} …"))
+
+
+def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, favour, objective, max_shift,
+                        growth, favour_discount, risk, risk_weights, year):
+    """Material level on the EU CRM study 2023 (EU only).
+
+    x⁰ = the study's shares of EU sourcing for the material and stage (listed from 1 %; the unlisted remainder
+    is one fixed block 'OTHER').  The study gives no volumes, so capacity is a share bound: a country's share
+    of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
+    would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
+    """
+    from samarkand.methods.partnership import EU_CODES, crm_tables
+    from samarkand.provenance import Result
+
+    if rep not in EU_CODES:
+        raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
+                         f"not {rep}")
+    eu, gl, crm_prov = crm_tables()
+    mat = _material_key(material, sorted(set(eu["material"])))
+    stages = sorted(eu.loc[eu["material"] == mat, "stage"].unique())
+    if stage is None:
+        if len(stages) > 1:
+            raise InputError(f"{mat} has EU sourcing shares for stages {', '.join(stages)}: give stage= "
+                             "(E extraction, P processing)")
+        stage = stages[0]
+    stage = stage.strip().upper()
+    if stage not in stages:
+        raise InputError(f"{mat} has no EU sourcing shares at stage '{stage}'; stages: {', '.join(stages)}")
+    year = 2023 if year is None else int(year)
+    e = eu[(eu["material"] == mat) & (eu["stage"] == stage)].groupby("iso3")["share"].sum()
+    g = gl[(gl["material"] == mat) & (gl["stage"] == stage)].groupby("iso3")["share"].sum()
+    notes: list[str] = []
+    listed = float(e.sum())
+    if listed > 1:
+        notes.append(f"listed EU sourcing shares sum to {listed:.3f} (rounding in the study): rescaled to 1")
+        e = e / listed
+        listed = 1.0
+    sup = sorted(set(e.index) | set(g.index))
+    old = np.array([float(e.get(s, 0.0)) for s in sup])
+    cap = np.array([max(float(e.get(s, 0.0)), float(g.get(s, 0.0)) * (1 + growth)) for s in sup])
+    other = 1.0 - listed
+    avoid_set, favour_set = _codes(avoid, year), _codes(favour, year)
+    clash = avoid_set & favour_set
+    if clash:
+        raise InputError(f"{', '.join(sorted(clash))} is both avoided and favoured")
+    r_map, rprov, rnotes = _risk_for(rep, sup, year, risk, objective, risk_weights)
+    notes += rnotes
+    av = np.array([s in avoid_set for s in sup])
+    fav = np.array([s in favour_set for s in sup])
+    r = np.array([r_map[s] for s in sup]) * np.where(fav, favour_discount, 1.0)
+    if other > 1e-9:
+        # the unlisted remainder (suppliers under 1 % each) stays as it is: fixed share, capacity = share
+        sup = sup + ["OTHER"]
+        old = np.append(old, other)
+        cap = np.append(cap, other)
+        r = np.append(r, float(np.median(r)) if len(r) else 1.0)
+        av = np.append(av, False)
+        fav = np.append(fav, True)
+        notes.append(f"OTHER = the {other:.1%} of EU sourcing in suppliers under the study's 1 % listing floor; "
+                     "held fixed")
+    prob = Problem(sup, old, cap, r, av, fav)
+    new, path = optimise(prob, max_shift=max_shift, total=1.0, unit="of EU sourcing",
+                         fmt=lambda v: f"{v:.1%} of EU sourcing")
+    table = _table(prob, new, 1.0, cap, None, max_shift, unit_value=False)
+    table = table.drop(columns=["old_value", "new_value"]).rename(columns={"capacity": "capacity_share"})
+    is_other = table["supplier"] == "OTHER"
+    table.loc[is_other, ["role", "binding", "name"]] = ["fixed", "fixed", "suppliers under 1 % each (unlisted)"]
+    table.insert(0, "stage", stage)
+    table.insert(0, "material", mat)
+    summary, steps = _summary(prob, new, path, 1.0, value_unit="share")
+    prov = {"crm_study": crm_prov, "reporter": rep, "material": mat, "stage": stage, "risk_year": year,
+            "method": "minimise Σ r_s·x_s² over shares of EU sourcing; Σx=1, x_s ≤ max(EU share, global share·"
+                      "(1+growth)), |Δx_s| ≤ max_shift per step, avoid→0, favour floor; scipy.optimize.brentq",
+            "capacity": "share bound from the study's global supply shares (no volumes in the study)",
+            "objective": objective,
+            "parameters": {"avoid": sorted(avoid_set), "favour": sorted(favour_set), "max_shift": max_shift,
+                           "growth": growth, "favour_discount": favour_discount}, **rprov}
+    return Result(table=table, provenance=prov, extras={"summary": summary, "steps": steps},
+                  notes=notes + _constraint_notes(table))
