@@ -43,8 +43,19 @@ def corridors_cmd(
                                 if k in res.provenance}), fmt, title=f"{res.provenance['commodity']} links")
         return
     closed = ", ".join(res.provenance["close_transit"] + res.provenance["close_links"]) or "nothing"
-    emit(res, fmt, title=f"Kazakhstan {res.provenance['commodity']} exports: max-flow with {closed} closed "
-                         f"({capacity} capacities)")
+    title = (f"Kazakhstan {res.provenance['commodity']} exports: max-flow with {closed} closed "
+             f"({capacity} capacities)")
+    if fmt is Format.table:
+        from samarkand.provenance import Result
+
+        summary = res.table.iloc[0]
+        long = Result(table=summary.rename("value").rename_axis("measure").reset_index().astype({"value": str}),
+                      provenance=res.provenance, notes=res.notes,
+                      extras={"links": res.extras["links"][["link", "countries_crossed", "capacity", "closed",
+                                                            "flow_before", "flow_after", "min_cut_after"]]})
+        emit(long, fmt, title=title)
+    else:
+        emit(res, fmt, title=title)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,8 +9,16 @@ from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit
 from samarkand.errors import InputError
 
-TABLE_COLUMNS = ["rank", "hs6", "description", "imports_usd", "cut_share", "lost_usd", "lost_t", "replacement_usd",
-                 "shortfall_usd", "shortfall_share", "shortfall_t", "n_remaining_suppliers", "no_alternative"]
+TABLE_COLUMNS = ["rank", "hs6", "description", "cut_share", "lost_usd", "lost_t", "replacement_usd",
+                 "shortfall_usd", "shortfall_share", "no_alternative"]
+
+
+def _short(df):
+    """Terminal view: descriptions cut to 34 characters (CSV/JSON keep them whole)."""
+    if "description" in df.columns:
+        df = df.copy()
+        df["description"] = df["description"].map(lambda s: s if len(s) <= 34 else s[:33] + "…")
+    return df
 
 
 def _diversion(text: Optional[str]):
@@ -92,7 +100,7 @@ def stress_cmd(
             for name, t in res.extras.items():
                 from samarkand.cli.output import print_frame
 
-                print_frame(t[[c for c in TABLE_COLUMNS if c in t.columns]].head(top or 10),
+                print_frame(_short(t[[c for c in TABLE_COLUMNS if c in t.columns]].head(top or 10)),
                             title=f"scenario {name}: largest shortfalls")
         else:
             emit(res, fmt)
@@ -125,6 +133,8 @@ def stress_cmd(
                                     suppliers=suppliers, dataset=dataset)
         if top:
             res.table = res.table.head(top)
+        if fmt is Format.table:
+            res.table = _short(res.table.drop(columns=["replacement_p5", "replacement_p50", "replacement_p95"]))
         emit(res, fmt, title=f"{res.provenance['reporter']} stress, Monte Carlo ({monte_carlo} draws): "
                              f"{','.join(res.provenance['cut'])} cut")
         return
@@ -132,7 +142,7 @@ def stress_cmd(
     res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
                     suppliers=suppliers, dataset=dataset)
     if fmt is Format.table:
-        shown = res.table[[c for c in TABLE_COLUMNS if c in res.table.columns]]
+        shown = _short(res.table[[c for c in TABLE_COLUMNS if c in res.table.columns]])
         if top:
             shown = shown.head(top)
         from samarkand.provenance import Result

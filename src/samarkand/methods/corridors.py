@@ -198,7 +198,7 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
     summary = pd.DataFrame([{
         "commodity": com, "capacity": capacity, "unit": unit,
         "closed_transit": ",".join(closed_countries), "closed_links": ",".join(closed_links),
-        "max_flow_before": v0, "max_flow_after": v1, "lost": v0 - v1,
+        "max_flow_before": round(v0, 9), "max_flow_after": round(v1, 9), "lost": round(v0 - v1, 9),
         "share_of_capacity_left": v1 / v0 if v0 > 0 else float("nan"),
         "current_exports": current, "share_of_current_exports_still_leaving": share,
         "min_cut_after": "; ".join(c1), "min_cut_before": "; ".join(c0),

@@ -617,9 +617,9 @@ def stress_materials(cut: Sequence[str] | str, *, share_cut: float = 1.0, divers
 
 
 def _as_fraction(df: pd.DataFrame) -> pd.DataFrame:
-    """Shares as fractions: a table whose shares exceed 1 is taken to be in per cent."""
+    """Shares as given (fractions 0–1 in the shipped tables); '<0.1 %' rows (share empty) count as 0."""
     out = df.copy()
     out["share"] = pd.to_numeric(out["share"], errors="coerce").fillna(0.0)
-    if out["share"].max() > 1.0 + 1e-9:
-        out["share"] = out["share"] / 100.0
+    if out["share"].max() > 1.0 + 1e-6:
+        raise DataError(f"share {out['share'].max()} exceeds 1: shares must be fractions 0–1", field="share")
     return out
