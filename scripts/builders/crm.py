@@ -260,6 +260,9 @@ def _hs6(shared: Path) -> pd.DataFrame:
                          "caveat": cav, "hs2022_description": desc[code], "in_shipped_flows": False,
                          "source": HS_SOURCE})
     df = pd.DataFrame(rows).drop_duplicates(["hs6", "material"])
+    # a code that stands for several materials cannot be exact or dominant for any one of them
+    n_mat = df.groupby("hs6")["material"].transform("nunique")
+    df.loc[(n_mat > 1) & df["confidence"].isin(["exact", "dominant"]), "confidence"] = "shared"
     return df.sort_values(["material", "hs6"]).reset_index(drop=True)
 
 
