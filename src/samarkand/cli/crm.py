@@ -53,7 +53,7 @@ def crm_command(
     if benchmark:
         res = crm.benchmark(threshold, material=material, strategic_only=not all_materials)
         if stage:
-            st = crm._check_stage(stage, None, ["E", "P"])
+            st = crm.check_stage(stage, None, ["E", "P"])
             res.table = res.table[res.table["stage"] == st].reset_index(drop=True)
         if fmt is Format.table:  # compact on screen; csv/json keep every column
             res.table = res.table[["item", "material", "stage", "top_third_country", "top_third_share", "breach",

@@ -91,7 +91,8 @@ def find_material(name: str) -> str:
     raise InputError(f"unknown material '{name}'{hint} (samarkand crm lists all)")
 
 
-def _check_stage(stage: str | None, material: str | None, available: Sequence[str]) -> str | None:
+def check_stage(stage: str | None, material: str | None, available: Sequence[str]) -> str | None:
+    """'E'/'P'/'extraction'/'processing' → 'E'|'P'; InputError if unknown or not assessed for ``material``."""
     if stage is None:
         return None
     st = stage.strip().upper()[:1] if stage.strip().lower() in ("e", "p", "extraction", "processing") else None
@@ -122,7 +123,7 @@ def supply_shares(scope: Literal["global", "eu"] = "eu", material: str | None = 
     if material is not None:
         m = find_material(material)
         df = df[df["material"] == m]
-        st = _check_stage(stage, m, sorted(df["stage"].unique()))
+        st = check_stage(stage, m, sorted(df["stage"].unique()))
         if st:
             df = df[df["stage"] == st]
     return df.reset_index(drop=True)
@@ -258,7 +259,7 @@ def concentration(material: str | None = None, stage: str | None = None, *,
                 if scope == "user":
                     raise InputError(f"material '{material}' not in the shares table")
                 continue
-            st = _check_stage(stage, m, sorted(sel["stage"].unique()))
+            st = check_stage(stage, m, sorted(sel["stage"].unique()))
             df = sel[sel["stage"] == st] if st else sel
         t = srm.hhi_table(df, w)
         top = (df.dropna(subset=["share"]).sort_values("share", ascending=False)
@@ -303,7 +304,7 @@ def supply_risk(material: str | None = None, *, wgi_years: Sequence[int] = WGI_Y
 
     Table columns: material, stage, supply_scope, ir, eol_rir, si_sr, hhi_wgi_gs, hhi_wgi_eu, sr_samarkand,
     sr_status ('computed' | 'input missing: …' | 'group: mean of elements'), sr_published (the study's,
-    for comparison only), stage_used_published.
+    for comparison only), stage_used_published.  Extra ``missing_inputs``: the rows without an SR and why.
     """
     rep = reproduce(2023, wgi_years=wgi_years)
     t = rep.extras["stages"]
@@ -314,7 +315,9 @@ def supply_risk(material: str | None = None, *, wgi_years: Sequence[int] = WGI_Y
             raise InputError(f"{m} has no 2023 supply-risk inputs")
     cols = ["material", "stage", "supply_scope", "ir", "eol_rir", "si_sr", "hhi_wgi_gs", "hhi_wgi_eu",
             "sr_samarkand", "sr_status", "sr_published", "stage_used_published"]
+    missing = t[t["sr_samarkand"].isna()][["material", "stage", "supply_scope", "sr_status"]]
     return Result(t[cols].reset_index(drop=True), provenance=rep.provenance,
+                  extras={"missing_inputs": missing.reset_index(drop=True)},
                   notes=["sr_published is the study's value, shown for comparison; sr_samarkand is computed here"
                          " and is empty where an input is missing (sr_status says which)."])
 
@@ -378,7 +381,8 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
         if not isinstance(r.supply_scope, str):
             miss = ["supply_scope"] + miss
         val = srm.supply_risk(hg, he, r.ir, r.eol_rir, r.si_sr, scope) if not miss else np.nan
-        rows.append({"material": r.material, "stage": r.stage, "supply_scope": scope, "ir": r.ir,
+        rows.append({"material": r.material, "stage": r.stage,
+                     "supply_scope": r.supply_scope if isinstance(r.supply_scope, str) else None, "ir": r.ir,
                      "eol_rir": r.eol_rir, "si_sr": r.si_sr, "hhi_wgi_gs": hg, "hhi_wgi_eu": he,
                      "eu_from_group": r.eu_from_group, "eu_share_sum": r.eu_share_sum,
                      "sr_samarkand": val, "missing": ",".join(miss), "sr_published": r.sr,
