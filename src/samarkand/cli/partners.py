@@ -46,8 +46,8 @@ def partners_cmd(
     check_pair(a, b, year)
     res = partnership(a, b, year, dataset=dataset, domain=domain, method=method, rca_threshold=rca,
                       crm=not no_crm)
-    if fmt is Format.table and not agri:
-        _print_table(res, year)
+    if fmt is Format.table:
+        (_print_agrifood if agri else _print_table)(res, year)
         return
     emit(res, fmt, title=None)
 
@@ -55,6 +55,25 @@ def partners_cmd(
 SHORT = {"importer_extra_imports_usd": "imports_usd", "partner_share": "partner_share",
          "partner_headroom_usd": "headroom_usd", "importer_import_hhi": "hhi_now",
          "importer_hhi_if_headroom_used": "hhi_if_used", "partner_rca": "rca"}
+
+
+AGRI_COLUMNS = {"item": "item", "eu_value_usd": "eu_value_usd", "eu_quantity_t": "eu_tonnes",
+                "yoy_growth": "yoy", "cagr": "cagr", "cagr_years": "cagr_years", "destinations": "dest", "destination_hhi": "dest_hhi",
+                "top_destination": "top", "share_of_production_to_eu": "share_of_prod"}
+
+
+def _print_agrifood(res, year) -> None:
+    """Narrow view of the FAOSTAT agri-food table: short columns, then each item's sentence."""
+    from samarkand.cli.output import console, print_frame, print_provenance
+
+    t = res.table[list(AGRI_COLUMNS)].rename(columns=AGRI_COLUMNS)
+    print_frame(t, title=f"Kazakhstan's agricultural exports to EU members, {year} (FAOSTAT, reporter KAZ)")
+    for r in res.table.itertuples():
+        console.print(f"  {r.item}: {r.why}", highlight=False)
+    for note in res.notes:
+        console.print(f"[yellow]note:[/] {note}", highlight=False)
+    console.print("[dim]by item × year and item × partner × year: --format json (extras by_item_year, detail)[/]")
+    print_provenance(res.provenance)
 
 
 def _print_table(res, year) -> None:
