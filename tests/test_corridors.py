@@ -169,3 +169,44 @@ def test_cli_corridors_bad_input(cli, args, needle):
     out = cli("corridors", *args)
     assert out.returncode == 2, (out.stdout, out.stderr)
     assert needle in out.stderr
+
+
+# ---- properties (hypothesis): max-flow = min-cut, closing never adds flow ----------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+NODES = ["S", "P", "Q", "R", "T"]          # a DAG in this order; S source, T exit
+
+
+@st.composite
+def networks(draw):
+    rows = []
+    for i, u in enumerate(NODES[:-1]):
+        for v in NODES[i + 1:]:
+            if u == "S" or draw(st.booleans()):
+                cap = draw(st.one_of(st.none(), st.floats(0, 50)))
+                rows.append({"link": f"{u}{v}", "commodity": "crude", "from_id": u, "to_id": v,
+                             "countries_crossed": draw(st.sampled_from(["KAZ", "KAZ;RUS", "RUS;CHN", "KAZ;CHN"])),
+                             "capacity_low": cap, "capacity_high": cap, "unit": "Mt/y",
+                             "capacity_status": "reported" if cap is not None else "not found",
+                             "throughput": draw(st.one_of(st.none(), st.floats(0, 20))), "throughput_year": "2024",
+                             "export_throughput": 1.0 if v == "T" else None, "in_network": True,
+                             "exit_node": v == "T"})
+    return pd.DataFrame(rows)
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(), st.sampled_from([[], ["RUS"], ["CHN"], ["RUS", "CHN"]]))
+def test_max_flow_properties(net, close):
+    from samarkand.methods.corridors import corridors
+
+    crossed = {c for cs in net["countries_crossed"] for c in cs.split(";")}
+    close = [c for c in close if c in crossed]
+    r = corridors("crude", close_transit=close, table=net)
+    s = r.table.iloc[0]
+    assert s["max_flow_after"] <= s["max_flow_before"] + 1e-9
+    assert r.extras["min_cut_before"]["capacity"].sum() == pytest.approx(s["max_flow_before"], abs=1e-6)
+    assert r.extras["min_cut_after"]["capacity"].sum() == pytest.approx(s["max_flow_after"], abs=1e-6)
+    links = r.extras["links"]
+    assert (links.loc[links["closed"] != "", "flow_after"] == 0).all()
+    assert (links["flow_after"] <= links["capacity"].fillna(0) + 1e-9).all()

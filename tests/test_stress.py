@@ -303,3 +303,45 @@ def test_cli_bad_input_exit_2(cli, args, needle):
     out = cli("stress", *args)
     assert out.returncode == 2, (out.stdout, out.stderr)
     assert needle in out.stderr.replace("\n", " ")
+
+
+# ---- properties of the formula (hypothesis) ----------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SUPPLIERS = ["AAA", "BBB", "CCC", "DDD"]
+PRODUCTS = ["000001", "000002"]
+money = st.floats(min_value=0, max_value=1e6, allow_nan=False)
+
+
+@st.composite
+def frames(draw):
+    imp = [{"hs6": p, "supplier": s, "value_usd": draw(money), "quantity_t": draw(st.one_of(st.none(), money))}
+           for p in PRODUCTS for s in SUPPLIERS]
+    third = [{"hs6": p, "supplier": s, "value_usd": draw(money)} for p in PRODUCTS for s in SUPPLIERS]
+    imp = pd.DataFrame(imp)
+    imp["quantity_t"] = imp["quantity_t"].astype(float)
+    return imp, pd.DataFrame(third)
+
+
+@settings(max_examples=60, deadline=None)
+@given(frames(), st.sets(st.sampled_from(SUPPLIERS), min_size=1, max_size=3),
+       st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.sampled_from(["current", "all"]))
+def test_formula_properties(fr, cut, share, d1, d2, mode):
+    from samarkand.methods.stress import stress_table
+
+    imp, third = fr
+    lo, hi = sorted((d1, d2))
+    a, _ = stress_table(imp, third, cut, share_cut=share, diversion=lo, suppliers=mode)
+    b, _ = stress_table(imp, third, cut, share_cut=share, diversion=hi, suppliers=mode)
+    a, b = a.set_index("hs6"), b.set_index("hs6")
+    assert (a["replacement_usd"] >= -1e-9).all() and (a["replacement_usd"] <= a["lost_usd"] + 1e-6).all()
+    assert np.allclose(a["shortfall_usd"], a["lost_usd"] - a["replacement_usd"])
+    assert (a["lost_usd"] <= share * a["imports_usd"] + 1e-6).all()
+    # more diversion never increases a shortfall
+    assert (b["shortfall_usd"].reindex(a.index) <= a["shortfall_usd"] + 1e-6).all()
+    # 'all' suppliers can only add headroom to 'current'
+    if mode == "current":
+        c, _ = stress_table(imp, third, cut, share_cut=share, diversion=lo, suppliers="all")
+        c = c.set_index("hs6")
+        assert (c["shortfall_usd"].reindex(a.index) <= a["shortfall_usd"] + 1e-6).all()

@@ -11,6 +11,7 @@ source; see facts/README_cbam_corridors.md).  What this builder adds, and nothin
   source text (the ``throughput`` column mixes totals, transit and part-year figures);
 * cross-checks from the Global Energy Monitor oil pipeline tracker (``pipelines/gem_oil_pipelines.csv``): its
   capacity in b/d converted to Mt/y with BP's approximate factor 1 t ≈ 7.33 bbl of crude;
+* a later full-year throughput for Altynkol-Khorgos (``SUPPLEMENTS``, cited);
 * two rows the network needs that the fact table lacks, each sourced: the Kumkol–Atasu link of the
   Kazakhstan–China pipeline and the Port of Aktau oil-loading berths (a bottleneck both tanker routes share).
 
@@ -114,6 +115,18 @@ EXTRA_ROWS = [
      "capacity_status": "reported"},
 ]
 
+# later figures found with the search tool, each cited; the fact table's own figure is kept in the note
+SUPPLEMENTS = {
+    "Altynkol-Khorgos": {
+        "throughput": 16.1, "throughput_year": "2025",
+        "source": "https://agrosearch.kz/en/news/ktz-soobshhaet-o-perevypolnenii-plana-gruzoperevozok-po-altynkol-xorgos "
+                  "(15 Jan 2026, KTZ: over 16.1 Mt through Altynkol-Khorgos in 2025, of which 5.3 Mt Kazakh exports "
+                  "to China)",
+        "note": "Throughput replaced by the full-year 2025 figure (the fact table had 7.96 Mt to 28 Jul 2025). "
+                "Design capacity still not found.",
+    },
+}
+
 GEM_MATCH = {"CPC": "Caspian Pipeline", "BTC": "Baku-Tbilisi-Ceyhan Pipeline", "Baku-Supsa": "Baku Supsa Oil Pipeline",
              "Omsk-Pavlodar": "Omsk-Pavlodar Oil Pipeline", "Atasu-Alashankou": "Kazakhstan-China Pipeline",
              "Kenkiyak-Kumkol": "Kazakhstan-China Pipeline", "Atyrau-Kenkiyak": "Kazakhstan-China Pipeline",
@@ -155,6 +168,11 @@ def build(shared: Path) -> list[str]:
         rec = r.to_dict()
         rec.update(link=link, from_id=fid, to_id=tid, in_network=in_net, exit_node=exit_, export_throughput=exp_t,
                    export_throughput_note=exp_note, network_note=net_note)
+        if link in SUPPLEMENTS:
+            sup = SUPPLEMENTS[link]
+            rec["throughput"], rec["throughput_year"] = sup["throughput"], sup["throughput_year"]
+            rec["source"] = f"{rec['source']}; {sup['source']}"
+            rec["note"] = f"{rec['note']} {sup['note']}"
         if pd.isna(r["capacity_low"]) and pd.isna(r["capacity_high"]):
             rec["capacity_status"] = "not found"
         else:
