@@ -1,0 +1,182 @@
+"""The strategic-autonomy brief: one self-contained HTML page for a pair of economies.
+
+``build_brief("EU27", "KAZ")`` runs every method on the store's flows and the shipped reference data and
+returns the HTML: headline figures, one section per pillar (dependencies, partnership, stress tests,
+critical raw materials, norms), plotly charts (plotly.js and the world geometry inlined — nothing is
+fetched when the page is opened), the provenance of every figure, and what the data cannot say.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from samarkand.brief.sections import Context, Section, build_sections, make_context
+
+__all__ = ["build_brief", "Brief", "assemble", "render_html", "render_pdf", "SECTION_TITLES"]
+
+SECTION_TITLES = {
+    "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
+    "stress": "Stress tests", "crm": "Critical raw materials", "norms": "Norms", "limits":
+    "What the data cannot say", "sources": "Sources and methods"}
+STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing",
+                "unavailable": "method not available", "error": "error"}
+
+
+class Brief:
+    """The assembled brief: context, sections, limits — rendered by :func:`render_html`."""
+
+    def __init__(self, ctx: Context, sections: list[Section]):
+        self.ctx = ctx
+        self.sections = sections
+
+    @property
+    def title(self) -> str:
+        return f"{self.ctx.a_name} and {self.ctx.b_name}: building strategic autonomy together"
+
+    @property
+    def errors(self) -> list[str]:
+        return [e for s in self.sections for e in s.errors]
+
+    def headlines(self):
+        return [h for s in self.sections for h in s.headlines]
+
+    def limits(self) -> list[str]:
+        """Dataset-level limits, then each section's."""
+        ctx = self.ctx
+        out: list[str] = []
+        if ctx.flows_problem:
+            out.append(f"No trade flows: {ctx.flows_problem}. Every flow-based figure is missing from this brief.")
+        elif ctx.flows is not None:
+            info = ctx.flows.info
+            if ctx.shipped:
+                from samarkand import reference
+
+                n = len(reference.load("baci_crm_codes"))
+                out.append(f"The flows are the shipped dataset '{info.name}': CEPII BACI for only {n} critical-"
+                           f"material HS6 codes. Dependencies, partnership and stress figures therefore cover "
+                           f"those {n} products only, not the whole economy; import the full BACI release "
+                           "(`samarkand data fetch baci --hs HS22 --release 202501 --years 2022 2023`) for the "
+                           "complete picture.")
+            cov = (ctx.flows_provenance or {}).get("coverage", {})
+            for y, note in cov.items():
+                if not str(note).startswith("complete"):
+                    out.append(f"Flows for {y}: {note}.")
+            ys = ctx.flows_years
+            if ys:
+                out.append(f"Flows in the store cover {ys[0]}–{ys[-1]}; the brief uses {ctx.year}. Years after "
+                           f"{ys[-1]} are not observed — CBAM figures for 2026–2034 are projections on the "
+                           "stated price and intensity assumptions.")
+        for s in self.sections:
+            for lim in s.limits:
+                if lim not in out:
+                    out.append(lim)
+        return out
+
+
+def assemble(a: str, b: str, year: int | None = None, *, dataset: str | None = None, flows: Any = None,
+             progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Brief:
+    """Run the sections for the pair and return the :class:`Brief` (no rendering)."""
+    ctx = make_context(a, b, year, dataset=dataset, flows=flows)
+    return Brief(ctx, build_sections(ctx, progress=progress, only=only))
+
+
+def build_brief(a: str, b: str, year: int | None = None, *, dataset: str | None = None, flows: Any = None,
+                progress: Callable[[str], None] | None = None) -> str:
+    """The brief for economies ``a`` and ``b`` as one self-contained HTML string.
+
+    ``year``: the flows year (default: the latest in the dataset); ``dataset``: a store dataset name
+    (default: the most recent import, else the shipped BACI critical-materials flows).
+    Raises InputError for an unknown economy, the same economy twice, or a year the dataset lacks.
+    """
+    brief = assemble(a, b, year, dataset=dataset, flows=flows, progress=progress)
+    if progress:
+        progress("render")
+    return render_html(brief)
+
+
+# --- rendering ---------------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _env():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.PackageLoader("samarkand.brief", "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]), trim_blocks=True,
+                             lstrip_blocks=True)
+    env.filters["provfmt"] = provfmt
+    return env
+
+
+def provfmt(v: Any) -> str:
+    """A provenance value as one readable line."""
+    if isinstance(v, dict):
+        return "; ".join(f"{k}: {provfmt(x)}" for k, x in v.items())
+    if isinstance(v, (list, tuple, set)):
+        items = list(v)
+        if items and all(isinstance(x, int) for x in items) and len(items) > 3 and \
+                items == list(range(items[0], items[0] + len(items))):
+            return f"{items[0]}–{items[-1]}"
+        return ", ".join(provfmt(x) for x in items)
+    return "" if v is None else str(v)
+
+
+def asset_text(name: str) -> str:
+    return resources.files("samarkand.brief").joinpath("assets", name).read_text("utf-8")
+
+
+def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | None = None) -> str:
+    import plotly
+
+    from samarkand import __version__
+    from samarkand.brief import figures as F
+
+    ctx = brief.ctx
+    divs = {f.id: F.to_div(f.fig, f"fig-{f.id}") for s in brief.sections for f in s.figures}
+    fp = dict(ctx.flows_provenance) if ctx.flows_provenance else (
+        {"dataset": ctx.dataset, "problem": ctx.flows_problem} if ctx.flows_problem else {"dataset": ctx.dataset})
+    ds_line = f"{ctx.dataset}"
+    if ctx.flows_provenance:
+        p = ctx.flows_provenance
+        ds_line += f" — {p.get('citation') or p.get('source')}"
+        if p.get("release") and str(p.get("release")) not in ds_line:
+            ds_line += f", release {p.get('release')}"
+        ds_line += f", {provfmt(p.get('hs_revision'))}"
+    elif ctx.flows_problem:
+        ds_line += f" — {ctx.flows_problem}"
+    cmd = command or f"samarkand brief {ctx.a} {ctx.b}" + (f" --year {ctx.year}" if ctx.year else "") + \
+        (f" --dataset {ctx.dataset}" if ctx.dataset and not ctx.shipped else "") + " -o brief.html"
+    return _env().get_template("brief.html.j2").render(
+        title=brief.title, version=__version__, plotly_version=plotly.__version__,
+        subtitle=(f"A strategic-autonomy brief: dependencies, partnership, stress tests, critical raw materials "
+                  f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
+        intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
+               "shipped reference data; each section lists the data behind it."),
+        css=asset_text("style.css"), geo_assets_js=F.GEO_ASSETS_JS, plotly_js=F.plotly_js() if include_plotlyjs else "",
+        sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
+        status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
+        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
+
+
+def render_pdf(html: str) -> bytes:
+    """PDF of the brief through WeasyPrint (optional extra ``samarkand[pdf]``).
+
+    WeasyPrint does not run JavaScript: the PDF carries the text, headline figures and tables; the charts are
+    in the HTML edition.
+    """
+    try:
+        import weasyprint
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        from samarkand.errors import InputError
+
+        raise InputError("--format pdf needs WeasyPrint: install it with `pip install 'samarkand[pdf]'` "
+                         "(or `pip install weasyprint`)") from exc
+    import re
+
+    # drop the scripts and chart containers (WeasyPrint cannot run them) and say where the charts are
+    body = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+    body = re.sub(r"<!--plot-->.*?<!--/plot-->", "<em>[interactive chart: see the HTML edition of this brief]</em>",
+                  body, flags=re.S)
+    return weasyprint.HTML(string=body).write_pdf()

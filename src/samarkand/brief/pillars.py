@@ -1,0 +1,433 @@
+"""Section builders, one per pillar of strategic autonomy (see :mod:`samarkand.brief.sections`)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from samarkand.brief import figures as F
+from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, method, pick,
+                                      run)
+
+
+def _frame(res, *names: str, sort: str | None = None, ascending: bool = False) -> pd.DataFrame:
+    df = res.table
+    keep = cols(df, *names) or list(df.columns)
+    out = df[keep]
+    if sort and sort in out:
+        out = out.sort_values(sort, ascending=ascending, kind="stable")
+    return out.reset_index(drop=True)
+
+
+# --- dependencies --------------------------------------------------------------------------------------------
+
+DEP_COLUMNS = ["hs6", "description", "extra_imports_usd", "extra_share", "import_export_ratio", "import_hhi",
+               "top_supplier", "top_supplier_share", "top3_suppliers"]
+
+
+def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: str | None = None,
+                         method_name: str = "ec2021") -> Section:
+    """On what (the EC 2021 screen of A, and of B) and on whom (dependent imports by supplier, map)."""
+    sec = Section("dependencies", "Dependencies: on what, and on whom",
+                  f"Which products does {ctx.a_name} depend on from outside, and on which suppliers? "
+                  f"And {ctx.b_name}?")
+    dep = lambda: method("dependencies", "dependencies")  # noqa: E731
+    meth = {"ec2021": "EC 2021", "geodep": "CEPII GeoDep"}.get(method_name, method_name)
+    res = run(sec, f"Dependency screen of {ctx.a} ({meth} method, {ctx.year})",
+              lambda: dep()(ctx.a, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+              flow_based=True, ctx=ctx)
+    if res is not None:
+        ctx.cache["dep_a"] = res
+        _dependency_main(sec, ctx, res, supplier=supplier)
+    res_b = run(sec, f"Dependency screen of {ctx.b} ({meth} method, {ctx.year})",
+                lambda: dep()(ctx.b, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+                flow_based=True, ctx=ctx)
+    if res_b is not None:
+        t = res_b.table
+        d = t[t["dependent"].astype(bool)]
+        sec.headlines.append(Headline(f"{ctx.b} dependent products ({ctx.year})", f"{len(d)} of {len(t)}",
+                                      f"worth {F.money(d['extra_imports_usd'].sum())} of imports", sec.id))
+        sec.tables.append(Table(f"{ctx.b_name}: dependent products ({ctx.year})", d[cols(d, *DEP_COLUMNS)],
+                                f"{len(d)} of {len(t)} products screened are dependencies of {ctx.b}.",
+                                max_rows=12))
+    mat = run(sec, "Material-level sourcing of the EU (CRM study)",
+              lambda: method("material_view", "material_view")())
+    if mat is not None:
+        sec.tables.append(Table("EU sourcing concentration by material and stage (CRM study shares)", mat.table,
+                                "From the EU critical raw materials study 2023: the study's own supplier shares.",
+                                max_rows=20))
+    return sec
+
+
+def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = None) -> None:
+    t = res.table
+    dep = t[t["dependent"].astype(bool)].sort_values("extra_imports_usd", ascending=False)
+    value = float(dep["extra_imports_usd"].sum())
+    thr = res.provenance.get("thresholds", {})
+    sec.paragraphs.append(
+        f"Of the {len(t)} HS6 products {ctx.a} imports in the '{ctx.dataset}' flows for {ctx.year}, {len(dep)} "
+        f"meet all three dependency criteria ({res.provenance.get('method')}: import HHI > {thr.get('hhi')}"
+        + (f", extra/total imports > {thr.get('extra_share')}" if "extra_share" in thr else "")
+        + (f", world-export HHI > {thr.get('world_hhi')}" if "world_hhi" in thr else "")
+        + f", imports/exports > {thr.get('ratio')}); together they account for {F.money(value)} of extra-"
+        f"{ctx.a} imports.")
+    sec.headlines.append(Headline(f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
+                                  f"{F.money(value)} of extra-{ctx.a} imports", sec.id))
+    lev = res.extras.get("leverage")
+    shown = dep
+    if supplier:
+        if lev is not None and not lev.empty:
+            hs = set(lev.loc[lev["supplier"] == supplier, "hs6"])
+            shown = dep[dep["hs6"].isin(hs)]
+        else:
+            shown = dep[dep["top_supplier"] == supplier]
+    sec.tables.append(Table(f"{ctx.a}: dependent products ({ctx.year}), largest extra imports first"
+                            + (f" — supplied by {supplier}" if supplier else ""),
+                            shown[cols(shown, *DEP_COLUMNS)].reset_index(drop=True),
+                            "Extra imports exclude flows between bloc members; HHI over extra suppliers (0–1).",
+                            max_rows=25))
+    if not dep.empty:
+        _fig(sec, "dep-products", lambda: F.stacked_shares(_supplier_split(dep, lev), "label", "supplier", "share",
+                                                           f"Supplier shares of {ctx.a}'s dependent products, "
+                                                           f"{ctx.year}"),
+             "Each bar: one dependent product, split by its suppliers' shares of extra imports.")
+    by = res.extras.get("by_supplier")
+    if by is not None and not by.empty:
+        top = by.iloc[0]
+        sec.headlines.append(Headline(f"Main supplier of {ctx.a}'s dependent imports", str(top["supplier"]),
+                                      f"{top['share_of_dependent_imports']:.0%} of dependent import value "
+                                      f"({int(top['n_products'])} products)", sec.id))
+        sec.tables.append(Table(f"On whom: {ctx.a}'s dependent imports grouped by main supplier", by,
+                                "dependent_imports_usd: extra imports of the products whose main supplier is this "
+                                "country; imports_from_supplier_usd: the part actually bought from it.",
+                                max_rows=15))
+    if lev is not None and not lev.empty:
+        g = lev.groupby("supplier", as_index=False).agg(imports_usd=("imports_usd", "sum"),
+                                                        n=("hs6", "nunique"),
+                                                        products=("hs6", lambda s: ", ".join(sorted(s)[:6])))
+        g["hover"] = [f"{s}: {F.money(v)} in {n} dependent product(s) ({p})"
+                      for s, v, n, p in zip(g["supplier"], g["imports_usd"], g["n"], g["products"])]
+        _fig(sec, "dep-map", lambda: F.world_map(g, "supplier", "imports_usd",
+                                                 f"Who supplies {ctx.a}'s dependent products, {ctx.year} (USD)",
+                                                 hover="hover", colorbar="USD", highlight=[ctx.b]),
+             f"{ctx.a}'s imports of its dependent products, by supplying country ({ctx.b} outlined).")
+        top_lev = lev.sort_values("imports_usd", ascending=False).head(20)
+        sec.tables.append(Table("Who needs whom more: supplier's share of our imports vs our share of its exports",
+                                top_lev, "leverage_ratio > 1: the reporter needs the supplier more than the supplier "
+                                         "needs the reporter's market.", max_rows=20))
+
+
+def _supplier_split(dep: pd.DataFrame, lev: pd.DataFrame | None) -> pd.DataFrame:
+    """Long table (label, supplier, share) of each dependent product's suppliers, from the method's output."""
+    rows = []
+    if lev is not None and not lev.empty:
+        for hs6, g in lev.groupby("hs6", sort=False):
+            for s, v in zip(g["supplier"], g["supplier_share_of_reporter_imports"]):
+                rows.append((hs6, s, v))
+    else:  # top-3 string 'CHN 0.89; CHE 0.03; ...' as given by the screen
+        for hs6, top3 in zip(dep["hs6"], dep["top3_suppliers"]):
+            for part in str(top3).split(";"):
+                if part.strip():
+                    s, v = part.split()
+                    rows.append((hs6, s, float(v)))
+    d = pd.DataFrame(rows, columns=["hs6", "supplier", "share"])
+    desc = dict(zip(dep["hs6"], dep["description"]))
+    order = list(dep["hs6"])
+    d["label"] = d["hs6"].map(lambda h: f"{h} {str(desc.get(h, ''))[:28]}")
+    d["_o"] = d["hs6"].map({h: i for i, h in enumerate(order)})
+    return d.sort_values(["_o", "share"], ascending=[True, False])
+
+
+# --- partnership -----------------------------------------------------------------------------------------------
+
+PARTNER_COLUMNS = ["importer", "partner", "hs6", "description", "status", "importer_extra_imports_usd",
+                   "importer_top_supplier", "partner_share", "partner_rca", "partner_headroom_usd", "coverable_usd",
+                   "importer_import_hhi", "importer_hhi_if_headroom_used", "why"]
+
+
+def partnership_section(ctx: Context) -> Section:
+    sec = Section("partnership", "Partnership opportunities",
+                  f"Where could {ctx.b_name} supply what {ctx.a_name} depends on — and the other way round?")
+    res = run(sec, f"Partnership {ctx.a}–{ctx.b} ({ctx.year})",
+              lambda: method("partnership", "partnership")(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
+              flow_based=True, ctx=ctx)
+    if res is None:
+        return sec
+    t = res.table
+    summ = res.extras.get("summary")
+    for direction, (imp, par) in {"a": (ctx.a, ctx.b), "b": (ctx.b, ctx.a)}.items():
+        d = t[(t["importer"] == imp) & (t["partner"] == par)] if "importer" in t else t.iloc[0:0]
+        cov = float(d["coverable_usd"].sum()) if "coverable_usd" in d else float("nan")
+        sec.headlines.append(Headline(f"{imp}'s dependencies {par} could help cover", f"{len(d)} product{'s' if len(d) != 1 else ''}",
+                                      f"{F.money(cov)} coverable within {par}'s headroom", sec.id))
+    sec.paragraphs.append(
+        "A row is listed when the importer depends on the product (dependency screen) and the partner has a "
+        "revealed comparative advantage in it (Balassa RCA > 1) and exports it; 'coverable' is what the "
+        "partner could add from its exports to third countries, capped by the importer's imports from others.")
+    sec.tables.append(Table("Mutual opportunities (each row says why it is listed)", t[cols(t, *PARTNER_COLUMNS)],
+                            max_rows=30))
+    if "coverable_usd" in t and len(t):
+        d = t.assign(label=t["importer"] + " ← " + t["partner"] + ": " + t["hs6"] + " "
+                     + t["description"].str.slice(0, 24))
+        _fig(sec, "partner-opps", lambda: F.grouped_bars(
+            d.sort_values("importer_extra_imports_usd", ascending=False), "label",
+            {"importer_extra_imports_usd": "importer's extra imports", "partner_supplies_usd": "partner supplies now",
+             "coverable_usd": "coverable from headroom"},
+            f"Opportunities between {ctx.a} and {ctx.b} (USD, {ctx.year})", top=12),
+             "For each opportunity: what the importer buys from outside, what the partner already supplies, and "
+             "what it could add.")
+    if summ is not None and not summ.empty:
+        sec.tables.append(Table("Pair indicators (complementarity, intensity, coverage)", summ, max_rows=20))
+    crm_m = res.extras.get("crm_materials")
+    if crm_m is not None and not crm_m.empty:
+        sec.tables.append(Table(f"Materials where {ctx.b} matters or could matter to the EU (CRM study)", crm_m,
+                                max_rows=20))
+    return sec
+
+
+# --- stress --------------------------------------------------------------------------------------------------
+
+STRESS_COLUMNS = ["rank", "hs6", "description", "imports_usd", "cut_share", "lost_usd", "replacement_usd",
+                  "shortfall_usd", "shortfall_share", "n_remaining_suppliers", "no_alternative"]
+
+
+def stress_candidates(ctx: Context) -> list[str]:
+    """Whom to cut: the main suppliers of A's dependent imports (from the dependency screen), then CHN, RUS."""
+    out: list[str] = []
+    dep = ctx.cache.get("dep_a")
+    if dep is not None:
+        by = dep.extras.get("by_supplier")
+        if by is not None:
+            out += [s for s in by["supplier"].head(4)]
+    for s in ("CHN", "RUS", "USA"):
+        if s not in out:
+            out.append(s)
+    return [s for s in out if s not in (ctx.a, ctx.b)][:6]
+
+
+def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: float = 1.0,
+                   diversion: float | None = None, domain: str | None = None) -> Section:
+    sec = Section("stress", "Stress tests: supplier cut-offs and corridors",
+                  f"What if a main supplier stopped selling to {ctx.a_name}, or a transit route closed?")
+    fn = lambda: method("stress", "stress")  # noqa: E731
+    kw = {"share_cut": share_cut, "domain": domain}
+    if diversion is not None:
+        kw["diversion"] = diversion
+    if cut:  # one scenario, as asked (dashboard form)
+        scen = [cut]
+    else:   # the brief: each main supplier cut alone, ranked by shortfall
+        scen = [[s] for s in stress_candidates(ctx)]
+    results = []
+    for c in scen:
+        r = run(sec, f"Cut-off of {'+'.join(c)} supplies to {ctx.a} ({ctx.year})",
+                lambda c=c: fn()(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw), flow_based=True, ctx=ctx)
+        if r is not None:
+            results.append(("+".join(c), r))
+        if ctx.flows_problem:
+            break
+    # keep the provenance readable: one entry for the method (the scenarios differ only in 'cut')
+    if len(results) > 1:
+        sec.provenance = [p for p in sec.provenance if not p[0].startswith("Cut-off of ")]
+        prov = dict(results[0][1].provenance)
+        prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
+        sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
+    if not results:
+        return sec
+    rows = []
+    for c, r in results:
+        tot = r.extras["totals"].iloc[0].to_dict()
+        rows.append({"cut": c, **tot})
+    summ = pd.DataFrame(rows).sort_values("shortfall_usd", ascending=False, ignore_index=True)
+    worst_cut = summ.iloc[0]["cut"]
+    worst = dict(results)[worst_cut]
+    if len(results) > 1:
+        sec.paragraphs.append(
+            f"Each of {len(results)} suppliers is cut off alone (share cut {share_cut:.0%}); the remaining suppliers "
+            f"re-source within their exports to third countries at the stated diversion rate. The worst single "
+            f"cut-off is {worst_cut}: {F.money(summ.iloc[0]['lost_usd'])} of imports lost, "
+            f"{F.money(summ.iloc[0]['shortfall_usd'])} not replaceable.")
+        sec.headlines.append(Headline(f"Worst supplier cut-off for {ctx.a}", worst_cut,
+                                      f"shortfall {F.money(summ.iloc[0]['shortfall_usd'])} of "
+                                      f"{F.money(summ.iloc[0]['lost_usd'])} lost", sec.id))
+        sec.tables.append(Table("Supplier cut-offs ranked by residual shortfall", summ,
+                                "lost: imports from the cut supplier × share cut; replacement: what the remaining "
+                                "suppliers can divert; shortfall = lost − replacement.", max_rows=10))
+        _fig(sec, "stress-cutoffs", lambda: F.grouped_bars(summ, "cut", {"lost_usd": "lost",
+                                                                          "replacement_usd": "replaced",
+                                                                          "shortfall_usd": "shortfall"},
+                                                            f"Cut-off of one supplier: {ctx.a}'s imports lost, "
+                                                            f"replaced and short (USD, {ctx.year})"), "")
+    else:
+        t0 = summ.iloc[0]
+        sec.headlines.append(Headline(f"Shortfall if {worst_cut} cuts {ctx.a}", F.money(t0["shortfall_usd"]),
+                                      f"of {F.money(t0['lost_usd'])} lost", sec.id))
+    t = worst.table
+    sec.tables.append(Table(f"Cut-off of {worst_cut}: products ranked by shortfall", t[cols(t, *STRESS_COLUMNS)],
+                            "no_alternative: no remaining supplier exports the product to third countries.",
+                            max_rows=15))
+    hit = t[t["lost_usd"] > 0].copy()
+    if not hit.empty:
+        hit["label"] = hit["hs6"] + " " + hit["description"].str.slice(0, 28)
+        _fig(sec, "stress-shortfall",
+             lambda: F.grouped_bars(hit.sort_values("lost_usd", ascending=False), "label",
+                                    {"replacement_usd": "replaced", "shortfall_usd": "shortfall"},
+                                    f"Cut-off of {worst_cut}: imports lost per product, replaced and short (USD)",
+                                    top=12).update_layout(barmode="stack"),
+             "Bar height: imports lost; split into what other suppliers can replace and the residual shortfall.")
+    if not cut:
+        _corridors(sec, ctx)
+    return sec
+
+
+def _corridors(sec: Section, ctx: Context) -> None:
+    if "KAZ" not in (ctx.a, ctx.b):
+        return
+    cor = run(sec, "Kazakhstan's crude export corridors with transit through Russia closed",
+              lambda: method("corridors", "corridors")(commodity="crude", close_transit=["RUS"]))
+    if cor is not None:
+        c = cor.table.iloc[0]
+        sec.headlines.append(Headline("Kazakh crude exports that could still leave with Russian transit closed",
+                                      f"{c['share_of_current_exports_still_leaving']:.0%}",
+                                      f"max flow {c['max_flow_before']:g} → {c['max_flow_after']:g} {c['unit']}; "
+                                      f"current exports {c['current_exports']:g} {c['unit']}", sec.id))
+        sec.paragraphs.append(
+            f"Corridors: closing every route that crosses Russia cuts the network's maximum crude export flow from "
+            f"{c['max_flow_before']:g} to {c['max_flow_after']:g} {c['unit']} (min cut after: {c['min_cut_after']}).")
+        sec.tables.append(Table("Corridor scenario: crude, transit through Russia closed", cor.table, max_rows=5))
+        links = cor.extras.get("links")
+        if links is not None and not links.empty:
+            _fig(sec, "corridor-links", lambda: F.grouped_bars(links, "link", {"capacity": "capacity",
+                                                                               "flow_before": "flow before",
+                                                                               "flow_after": "flow after"},
+                                                               f"Crude corridor links: capacity and max-flow ({c['unit']})",
+                                                               top=20),
+                 "Flows on each link in a maximum flow before and after closing Russian transit.")
+            sec.tables.append(Table("Corridor links", links, max_rows=15))
+
+
+# --- critical raw materials -----------------------------------------------------------------------------------
+
+def crm_section(ctx: Context) -> Section:
+    sec = Section("crm", "Critical raw materials",
+                  f"Critical Raw Materials Act benchmarks, and {ctx.b_name}'s place in the EU's supply.")
+    crm = lambda: method("crm")  # noqa: E731
+    bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm().benchmark())
+    if bench is not None:
+        b = bench.table
+        br = b[b["breach"].astype(bool)] if "breach" in b else b.iloc[0:0]
+        sec.headlines.append(Headline("Strategic materials breaching the CRMA 65 % benchmark",
+                                      f"{br['material'].nunique()} of {b['material'].nunique()}",
+                                      "largest single third-country share > 65 % at a stage of EU sourcing",
+                                      sec.id))
+        sec.paragraphs.append(
+            "Regulation (EU) 2024/1252 sets that no more than 65 % of the EU's annual consumption of each "
+            "strategic raw material, at any relevant stage, should come from a single third country by 2030. "
+            f"On the CRM study's EU sourcing shares, {br['material'].nunique()} strategic materials breach it today"
+            + (": " + ", ".join(f"{m} ({c})" for m, c in br.drop_duplicates("material")[["material",
+                                                                                      "top_third_iso3"]]
+                                .itertuples(index=False, name=None)) if len(br) else "") + ".")
+        d = b.assign(label=b["material"] + " (" + b["stage"].astype(str) + ")").sort_values(
+            "top_third_share", ascending=False)
+        _fig(sec, "crm-benchmark", lambda: _bench_fig(d), "Each bar: the largest single third country's share of "
+             "EU sourcing; the line marks the CRMA 65 % benchmark.")
+        sec.tables.append(Table("Strategic raw materials: largest single third-country share of EU sourcing",
+                                b[cols(b, "material", "stage", "top_third_iso3", "top_third_country",
+                                       "top_third_share", "breach", "eu_member_share", "share_sum", "status")],
+                                max_rows=40))
+    part = run(sec, f"{ctx.b}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(ctx.b))
+    if part is not None:
+        p = part.table
+        if len(p):
+            top = p.iloc[0]
+            sec.headlines.append(Headline(f"{ctx.b}'s largest share of global supply",
+                                          f"{top['global_share']:.0%}", f"{top['material']} ({top['stage']}); "
+                                          f"EU sourcing share {top['eu_share']:.0%}", sec.id))
+            d = p.assign(label=p["material"] + " (" + p["stage"].astype(str) + ")")
+            _fig(sec, "crm-partner", lambda: F.grouped_bars(d, "label", {"global_share": "share of global supply",
+                                                                          "eu_share": "share of EU sourcing"},
+                                                            f"{ctx.b_name}'s place in critical raw materials",
+                                                            top=15, yformat=".0%"),
+                 f"Where {ctx.b_name}'s share of EU sourcing is below its share of global supply, there is room "
+                 "to grow.")
+        sec.tables.append(Table(f"{ctx.b_name}'s place, by material and stage", p, "…_if: the EU's concentration "
+                                f"if {ctx.b}'s share of EU sourcing rose to its share of global supply.",
+                                max_rows=25))
+    return sec
+
+
+def _bench_fig(d: pd.DataFrame):
+    return F.threshold_bars(d, "label", "top_third_share", "Largest single third-country share of EU sourcing "
+                            "(strategic raw materials)", threshold=0.65, text="top_third_iso3",
+                            threshold_label="CRMA 65 %")
+
+
+# --- norms ---------------------------------------------------------------------------------------------------
+
+def cbam_exporter(ctx: Context) -> str:
+    """CBAM applies to goods entering the EU: the exporter is the non-EU economy of the pair."""
+    return ctx.b if ctx.a in ("EU27", "EU27_2020") else ctx.a
+
+
+def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str, ...] = ("RUS", "CHN")) -> Section:
+    sec = Section("norms", "Norms: CBAM exposure and convergence",
+                  f"What will the EU's carbon border adjustment cost {ctx.b_name}'s exporters from 2026 to 2034, "
+                  "and are the two converging on governance and in the UN?")
+    cbam_part(sec, ctx, ets_price=ets_price)
+    alignment_part(sec, ctx, vs=vs)
+    return sec
+
+
+def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_price: float | None = None) -> None:
+    exporter = exporter or cbam_exporter(ctx)
+    kw = {} if ets_price is None else {"ets_price": ets_price}
+    cb = run(sec, f"CBAM cost of {exporter}'s exports to the EU, 2026–2034",
+             lambda: method("cbam", "cbam")(exporter, years=range(2026, 2035), flows=ctx.flows, **kw))
+    if cb is not None:
+        by_year = cb.extras.get("by_year")
+        t = cb.table
+        if by_year is not None and not by_year.empty:
+            y0, y1 = by_year.iloc[0], by_year.iloc[-1]
+            sec.headlines.append(Headline(f"CBAM cost on {exporter}'s exports to the EU",
+                                          f"EUR {y0['cost_eur'] / 1e6:,.1f} m → {y1['cost_eur'] / 1e6:,.1f} m",
+                                          f"{int(y0['year'])} → {int(y1['year'])}; {y1['cost_share_of_value']:.1%} of "
+                                          f"export value in {int(y1['year'])}", sec.id))
+            sec.tables.append(Table("CBAM cost by year (all goods)", by_year, max_rows=12))
+        d = t.assign(good=t["hs6"] + " " + t["description"].str.slice(0, 26))
+        _fig(sec, "cbam-cost", lambda: F.stacked_bars(d, "year", "cost_eur", "good",
+                                                      f"CBAM cost on {exporter}'s exports to the EU by year (EUR)",
+                                                      ytitle="EUR"),
+             "Cost = tonnes × intensity × (1 + mark-up) × payable share (1 − free allocation kept) × (EU price − "
+             "price paid at origin); quantities held at the base year.")
+        bg = cb.extras.get("by_good")
+        if bg is not None:
+            sec.tables.append(Table("Which goods carry the cost (2026–2034)", bg, max_rows=15))
+        sec.tables.append(Table("CBAM cost per good and year", t[cols(t, "year", "hs6", "description", "tonnes",
+                                                                      "intensity", "markup", "free_allocation_share",
+                                                                      "payable_share", "eu_price", "cost_eur",
+                                                                      "cost_share_of_value", "intensity_source")],
+                                max_rows=20))
+
+
+def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
+    al = run(sec, f"Convergence of {ctx.b} with {ctx.a}", lambda: method("alignment", "alignment")(ctx.b, ctx.a, vs=vs))
+    if al is not None:
+        fp = al.extras.get("foreign_policy")
+        if fp is not None and not fp.empty:
+            last = fp[fp["year"] == fp["year"].max()]
+            ref = last[last["reference"] == ctx.a]
+            if len(ref):
+                sec.headlines.append(Headline(f"UN voting distance {ctx.b}–{ctx.a} ({int(ref.iloc[0]['year'])})",
+                                              f"{ref.iloc[0]['distance']:.2f}",
+                                              "ideal-point distance; vs " + ", ".join(
+                                                  f"{r}: {v:.2f}" for r, v in zip(last["reference"], last["distance"])
+                                                  if r != ctx.a), sec.id))
+            _fig(sec, "align-un", lambda: F.lines(fp, "year", "distance", "reference",
+                                                  f"UN General Assembly ideal-point distance of {ctx.b} to each "
+                                                  "reference", ytitle="|Δ ideal point|"),
+                 "Lower is closer; for a bloc the reference is the median of its members' ideal points.")
+        gov = al.extras.get("governance")
+        if gov is not None and not gov.empty:
+            g = gov[gov["reference"] == ctx.a]
+            _fig(sec, "align-wgi", lambda: F.lines(g, "year", "gap", "indicator",
+                                                   f"Governance gap of {ctx.b} to the {ctx.a} median (WGI)",
+                                                   ytitle="WGI estimate gap"),
+                 "Gap = the country's estimate minus the reference members' median per WGI dimension; 0 = parity.")
+        sec.tables.append(Table("Convergence trends", al.table, max_rows=20))

@@ -1,0 +1,364 @@
+"""The brief's sections: each runs one or more methods and turns their Results into headlines, tables,
+figures, provenance and limits.  Sections present; they never compute an indicator themselves.
+
+A section whose method is missing from the installation, or whose data is not in the store (no flows,
+a year not covered), says so on the page with what to do (e.g. ``samarkand data fetch baci``) instead of
+failing or showing anything invented.  The dashboard (``samarkand.web``) renders the same sections.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from samarkand import economies
+from samarkand.errors import DataError, InfeasibleError, InputError, NotInStoreError, SamarkandError
+from samarkand.provenance import Result
+
+FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS22 --release 202501 --years 2022 "
+              "2023` (or `samarkand data import BACI_HS22_V202501.zip`)")
+
+
+# --- building blocks --------------------------------------------------------------------------------------
+
+@dataclass
+class Headline:
+    label: str
+    value: str
+    detail: str = ""
+    section: str = ""
+
+
+@dataclass
+class Table:
+    title: str
+    frame: pd.DataFrame                     # already limited to the columns worth showing
+    caption: str = ""
+    max_rows: int = 25
+    formats: dict[str, str] = field(default_factory=dict)   # column -> pct|money|num|int|text
+
+    def header(self) -> list[str]:
+        return [label(c) for c in self.frame.columns]
+
+    def kinds(self) -> list[str]:
+        return [self.formats.get(c) or guess_format(c, self.frame[c]) for c in self.frame.columns]
+
+    def rows(self, limit: int | None = None) -> list[list[tuple[str, Any]]]:
+        """[(display text, sort key)] per cell; the sort key keeps numbers sortable in the dashboard."""
+        kinds = self.kinds()
+        n = self.max_rows if limit is None else limit
+        out = []
+        for rec in self.frame.head(n).itertuples(index=False):
+            out.append([(fmt_cell(v, k), sort_key(v)) for v, k in zip(rec, kinds)])
+        return out
+
+    @property
+    def more(self) -> int:
+        return max(0, len(self.frame) - self.max_rows)
+
+
+@dataclass
+class Figure:
+    id: str
+    fig: Any                                # plotly Figure
+    caption: str = ""
+
+
+@dataclass
+class Notice:
+    level: str                              # info | missing | unavailable | error
+    text: str
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    question: str = ""
+    status: str = "ok"                      # ok | partial | unavailable | no-data | error
+    paragraphs: list[str] = field(default_factory=list)
+    headlines: list[Headline] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    provenance: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    limits: list[str] = field(default_factory=list)  # for "What the data cannot say"
+    errors: list[str] = field(default_factory=list)  # unexpected failures (bugs), shown and reported
+    computed: int = 0                                # results obtained
+
+    def worse(self, status: str) -> None:
+        order = ["ok", "partial", "no-data", "unavailable", "error"]
+        if order.index(status) > order.index(self.status):
+            self.status = status
+
+    @property
+    def shown_status(self) -> str:
+        """'partial' when some results were computed and others are missing (errors always show)."""
+        if self.status in ("no-data", "unavailable") and self.computed:
+            return "partial"
+        return self.status
+
+
+@dataclass
+class Context:
+    """What every section needs: the pair, the year and the flows dataset (or why there is none)."""
+
+    a: str
+    b: str
+    year: int | None
+    dataset: str | None
+    flows: Any = None                       # samarkand.store.Flows or None
+    flows_years: list[int] = field(default_factory=list)
+    flows_provenance: dict[str, Any] = field(default_factory=dict)
+    flows_problem: str | None = None        # why there are no flows for the year
+    shipped: bool = False
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def a_name(self) -> str:
+        return display_name(self.a)
+
+    @property
+    def b_name(self) -> str:
+        return display_name(self.b)
+
+
+def display_name(code: str) -> str:
+    """'EU27' for blocs, the country's short name otherwise ('Kazakhstan')."""
+    if economies.is_bloc(code):
+        return code
+    return economies.country_name(code)
+
+
+def make_context(a: str, b: str, year: int | None = None, *, dataset: str | None = None,
+                 flows: Any = None) -> Context:
+    """Resolve the pair and open the flows dataset; a missing year or empty store is recorded, not raised,
+    except when the user asked for a year the dataset does not hold (InputError naming the years)."""
+    from samarkand.store import open_flows
+
+    ra, rb = economies.resolve(a), economies.resolve(b)
+    if ra == rb:
+        raise InputError(f"the two economies are the same ({ra}); give two different economies")
+    fl = open_flows(dataset, flows=flows)
+    years = fl.years()
+    ctx = Context(a=ra, b=rb, year=None, dataset=fl.info.name, flows=fl, flows_years=years,
+                  shipped=bool(getattr(fl.info, "shipped", False)))
+    if not years:
+        ctx.flows_problem = f"dataset '{fl.info.name}' holds no flows; {FETCH_HINT}"
+        ctx.year = year
+        return ctx
+    if year is None:
+        ctx.year = years[-1]
+    else:
+        fl.require_year(int(year))       # NotInStoreError (an InputError) listing the years
+        ctx.year = int(year)
+    ctx.flows_provenance = fl.provenance([ctx.year])
+    return ctx
+
+
+# --- formatting ---------------------------------------------------------------------------------------------
+
+_LABELS = {"hs6": "HS6", "hhi": "HHI", "iso3": "ISO3", "usd": "USD", "eur": "EUR", "rca": "RCA", "crm": "CRM",
+           "eu": "EU", "ei": "EI", "sr": "SR", "wgi": "WGI", "cbam": "CBAM", "ets": "ETS", "t": "t"}
+
+
+def label(col: str) -> str:
+    words = str(col).split("_")
+    out = [_LABELS.get(w.lower(), w) for w in words]
+    s = " ".join(out)
+    return s[:1].upper() + s[1:]
+
+
+def guess_format(col: str, s: pd.Series) -> str:
+    c = str(col).lower()
+    if pd.api.types.is_bool_dtype(s):
+        return "bool"
+    if not pd.api.types.is_numeric_dtype(s):
+        return "text"
+    if c in ("year", "years", "rank", "n", "count") or c.endswith("_year") or c.startswith("n_"):
+        return "int"
+    if "share" in c or c.endswith("_pct_of") or c in ("payable", "kept") or c.startswith("pct"):
+        return "pct"
+    if any(k in c for k in ("usd", "eur", "value", "cost", "imports", "exports", "headroom", "shortfall",
+                            "lost", "replace", "moved")) and "ratio" not in c and "index" not in c:
+        return "money"
+    return "num"
+
+
+def fmt_cell(v: Any, kind: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if kind == "bool":
+        return "yes" if bool(v) else "no"
+    if kind == "text" or isinstance(v, str):
+        if isinstance(v, (list, tuple)):
+            return ", ".join(map(str, v))
+        return str(v)
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    if kind == "int":
+        return f"{int(round(x))}"
+    if kind == "pct":
+        return f"{x:.1%}" if abs(x) < 10 else f"{x:,.0f}"
+    if kind == "money":
+        from samarkand.brief.figures import money
+
+        return money(x, "").strip()
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 10:
+        return f"{x:,.1f}"
+    return f"{x:.3f}"
+
+
+def sort_key(v: Any) -> Any:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if isinstance(v, (bool,)):
+        return int(v)
+    if isinstance(v, (int, float)):
+        return v if not math.isinf(v) else (1e300 if v > 0 else -1e300)
+    if hasattr(v, "item"):
+        return v.item()
+    return str(v)
+
+
+def pick(df: pd.DataFrame, *names: str) -> str | None:
+    """The first of ``names`` that is a column of ``df``."""
+    for n in names:
+        if n in df.columns:
+            return n
+    return None
+
+
+def cols(df: pd.DataFrame, *names: str) -> list[str]:
+    return [n for n in names if n in df.columns]
+
+
+# --- running a method ---------------------------------------------------------------------------------------
+
+class Unavailable(Exception):
+    """The method's module is not part of this installation."""
+
+
+def method(module: str, attr: str | None = None) -> Callable[..., Any]:
+    """``samarkand.methods.<module>.<attr>`` or Unavailable when that module is not installed."""
+    name = f"samarkand.methods.{module}"
+    try:
+        mod = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == name or name.startswith(exc.name + ".")):
+            raise Unavailable(f"the `{module}` method is not available in this installation "
+                              f"(module {name} is missing)") from exc
+        raise
+    if attr is None:
+        return mod
+    fn = getattr(mod, attr, None)
+    if fn is None:
+        raise Unavailable(f"`{name}.{attr}` is not available in this installation")
+    return fn
+
+
+def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool = False,
+        ctx: Context | None = None) -> Result | None:
+    """Call ``fn``; on a known failure put an honest notice on the section and return None.
+
+    flow_based: the call needs flows for ``ctx.year``; when the store has none, the section says so and
+    points to `samarkand data fetch` without calling the method.
+    """
+    if flow_based and ctx is not None and ctx.flows_problem:
+        sec.notices.append(Notice("missing", f"{what}: {ctx.flows_problem}"))
+        sec.limits.append(f"{what}: no flows in the store — {ctx.flows_problem}")
+        sec.worse("no-data")
+        return None
+    try:
+        res = fn()
+    except Unavailable as exc:
+        sec.notices.append(Notice("unavailable", f"{what}: {exc}."))
+        sec.limits.append(f"{what}: not computed — {exc}.")
+        sec.worse("unavailable")
+        return None
+    except NotInStoreError as exc:
+        sec.notices.append(Notice("missing", f"{what}: {exc}. To go further, {FETCH_HINT}."))
+        sec.limits.append(f"{what}: {exc}")
+        sec.worse("no-data")
+        return None
+    except InfeasibleError as exc:
+        binding = f" (binding: {', '.join(exc.binding)})" if exc.binding else ""
+        sec.notices.append(Notice("missing", f"{what}: no feasible answer — {exc}{binding}"))
+        sec.limits.append(f"{what}: infeasible — {exc}{binding}")
+        sec.worse("partial")
+        return None
+    except (InputError, DataError, SamarkandError) as exc:
+        sec.notices.append(Notice("missing", f"{what}: {exc}"))
+        sec.limits.append(f"{what}: {exc}")
+        sec.worse("partial")
+        return None
+    except Exception as exc:  # a bug in a method: show it, report it, do not hide it
+        msg = f"{what} failed with {type(exc).__name__}: {exc}"
+        sec.notices.append(Notice("error", msg))
+        sec.errors.append(msg + "\n" + traceback.format_exc(limit=4))
+        sec.worse("error")
+        return None
+    if not isinstance(res, Result):
+        raise TypeError(f"{what} returned {type(res).__name__}, not a samarkand Result")
+    sec.computed += 1
+    sec.provenance.append((what, dict(res.provenance)))
+    for n in res.notes:
+        if n not in sec.notes:
+            sec.notes.append(n)
+    return res
+
+
+# --- the pillars --------------------------------------------------------------------------------------------
+# Each builder is written against the columns the method documents; when a column is absent (a method
+# changed), the table simply shows the columns that exist and the figure is skipped with a notice.
+
+SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
+
+
+def build_sections(ctx: Context, *, only: list[str] | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[Section]:
+    out = []
+    for sid in SECTION_ORDER:
+        if only and sid not in only:
+            continue
+        if progress:
+            progress(sid)
+        out.append(BUILDERS[sid](ctx))
+    return out
+
+
+def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
+    """Add a figure; a figure that cannot be drawn from the result is a notice, never a fake chart."""
+    try:
+        fig = make()
+    except Exception as exc:  # noqa: BLE001 — a drawing bug must show, not crash the brief
+        sec.notices.append(Notice("error", f"figure '{fid}' could not be drawn: {type(exc).__name__}: {exc}"))
+        sec.errors.append(f"figure {fid}: {traceback.format_exc(limit=3)}")
+        sec.worse("error")
+        return
+    if fig is None:
+        return
+    sec.figures.append(Figure(fid, fig, caption))
+
+
+from samarkand.brief import pillars  # noqa: E402  (builders live in their own module)
+
+BUILDERS: dict[str, Callable[[Context], Section]] = {
+    "dependencies": pillars.dependencies_section,
+    "partnership": pillars.partnership_section,
+    "stress": pillars.stress_section,
+    "crm": pillars.crm_section,
+    "norms": pillars.norms_section,
+}

@@ -1,0 +1,25 @@
+// samarkand dashboard: click a column header to sort a table (numbers by their data-sort value).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    table.querySelectorAll("th").forEach(function (th, idx) {
+      th.addEventListener("click", function () {
+        var asc = !th.classList.contains("asc");
+        table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
+        th.classList.add(asc ? "asc" : "desc");
+        var numeric = ["num", "pct", "money", "int", "bool"].indexOf(th.dataset.kind) >= 0;
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (ra, rb) {
+          var a = ra.cells[idx].dataset.sort, b = rb.cells[idx].dataset.sort;
+          var c;
+          if (numeric) {
+            var x = a === "" ? -Infinity : parseFloat(a), y = b === "" ? -Infinity : parseFloat(b);
+            c = x - y;
+          } else { c = String(a).localeCompare(String(b)); }
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+});
