@@ -77,7 +77,7 @@ def find_material(name: str) -> str:
     names = materials()
     key = " ".join(name.strip().lower().split())
     alias = {"borate": "Boron", "barytes": "Baryte", "graphite": "Natural graphite", "phosphate": "Phosphate rock",
-             "rare earths": "LREE", "ree": "LREE", "pgms": "PGM", "platinum group metals": "PGM",
+             "pgms": "PGM", "platinum group metals": "PGM",
              "bauxite": "Aluminium", "sulfur": "Sulphur", "lime": "Limestone", "silicon": "Silicon metal",
              "heavy rare earths": "HREE", "light rare earths": "LREE", "kaolin clay": "Kaolin"}
     for n in names:
@@ -85,8 +85,12 @@ def find_material(name: str) -> str:
             return n
     if key in alias:
         return alias[key]
-    close = difflib.get_close_matches(key, [n.lower() for n in names], n=4, cutoff=0.5)
-    sugg = [n for c in close for n in names if n.lower() == c]
+    sugg = [n for n in names if key in n.lower() or (len(n) > 3 and n.lower() in key)]
+    if "rare" in key or "earth" in key or key in ("ree", "rees"):
+        sugg = ["LREE", "HREE"] + sugg
+    close = difflib.get_close_matches(key, [n.lower() for n in names], n=4, cutoff=0.6)
+    sugg += [n for c in close for n in names if n.lower() == c and n not in sugg]
+    sugg = sugg[:6]
     hint = f"; closest: {', '.join(sugg)}" if sugg else ""
     raise InputError(f"unknown material '{name}'{hint} (samarkand crm lists all)")
 
@@ -251,16 +255,21 @@ def concentration(material: str | None = None, stage: str | None = None, *,
         sources = {"user": validate_shares(shares)}
     else:
         sources = {"GS": supply_shares("global"), "EU": supply_shares("eu")}
+    if material is not None:
+        m = find_material(material) if shares is None else material
+        sel = {k: v[v["material"] == m] for k, v in sources.items()}
+        if all(v.empty for v in sel.values()):
+            raise InputError(f"material '{material}' has no supplier shares"
+                             + (" in the shares table" if shares is not None else " in the study"))
+        avail = sorted(set().union(*(set(v["stage"]) for v in sel.values())))
+        st = check_stage(stage, m, avail)
+        sources = {k: (v[v["stage"] == st] if st else v) for k, v in sel.items()}
+    elif stage is not None:
+        st = check_stage(stage, None, ["E", "P"])
+        sources = {k: v[v["stage"] == st] for k, v in sources.items()}
     for scope, df in sources.items():
-        if material is not None:
-            m = find_material(material) if shares is None else material
-            sel = df[df["material"] == m]
-            if sel.empty:
-                if scope == "user":
-                    raise InputError(f"material '{material}' not in the shares table")
-                continue
-            st = check_stage(stage, m, sorted(sel["stage"].unique()))
-            df = sel[sel["stage"] == st] if st else sel
+        if df.empty:
+            continue
         t = srm.hhi_table(df, w)
         top = (df.dropna(subset=["share"]).sort_values("share", ascending=False)
                .groupby(["material", "stage"]).head(1)[["material", "stage", "iso3", "share"]]
@@ -269,8 +278,6 @@ def concentration(material: str | None = None, stage: str | None = None, *,
         t.insert(2, "scope", scope)
         frames.append(t)
         notes += _plausibility_notes(t, scope)
-    if material is not None and not frames:
-        raise InputError(f"{material}: no supplier shares in the study")
     out = pd.concat(frames, ignore_index=True)
     return Result(out, provenance={"source": STUDY_2023 if shares is None else "user shares",
                                    "method": METHOD, **_wgi_prov(wgi_years)}, notes=notes)
@@ -352,7 +359,8 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
 
     Table (one row per material; the material's SR by the stage rule): material, stage (samarkand's),
     stage_published, supply_scope, sr_samarkand, sr_published, diff, within_0_1, within_0_2, within_tol,
-    reason_code, reason.  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
+    reason_code, reason, sr_annex4 (the SR in the 2023 report's Annex 4 "CRMs over time" table, a cross-check
+    of the transcribed sr_published).  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
     'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'not_reproduced'}; every row outside ``tolerance``
     (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every material × stage row with inputs) and
     ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3).
@@ -415,6 +423,9 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
                      "supply_scope": row["supply_scope"], "sr_samarkand": s_val, "sr_published": sr_pub,
                      "_row": row, "_incomplete": incomplete, "_g": g})
     out = pd.DataFrame([{k: v for k, v in d.items() if not k.startswith("_")} for d in mats])
+    crit = reference.load("crm_criticality")
+    crit = crit[(crit["year"] == year) & ~crit["source_table"].str.contains("element of")]
+    out["sr_annex4"] = out["material"].map(dict(zip(crit["material"], crit["sr"])))
     out["diff"] = out["sr_samarkand"] - out["sr_published"]
     ad = out["diff"].abs()
     out["within_0_1"] = ad <= 0.1 + 1e-9
