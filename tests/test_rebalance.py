@@ -267,3 +267,14 @@ def test_cli_infeasible_and_unknown_exit_2(tmp_path):
     assert "capacity: allowed suppliers' capacity" in p.stderr and "demand" in p.stderr
     p = _cli("rebalance", "EU27", "999999", "--year", "2024", home=tmp_path)
     assert p.returncode == 2 and "999999" in p.stderr
+
+
+def test_cli_material_level(tmp_path):
+    p = _cli("rebalance", "EU27", "--material", "Titanium metal", "--stage", "P", "--favour", "KAZ",
+             "--objective", "hhi", "--format", "json", home=tmp_path)
+    assert p.returncode == 0, p.stderr
+    rows = {r["supplier"]: r for r in json.loads(p.stdout)["rows"]}
+    assert rows["KAZ"]["old_share"] == pytest.approx(0.36) and rows["KAZ"]["new_share"] >= 0.36 - 1e-9
+    assert sum(r["new_share"] for r in rows.values()) == pytest.approx(1.0)
+    p = _cli("rebalance", "EU27", "--material", "Unobtainium", home=tmp_path)
+    assert p.returncode == 2 and "unknown material" in p.stderr

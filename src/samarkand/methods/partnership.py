@@ -234,7 +234,8 @@ def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc)
                f"{rec.top_supplier} {rec.top_supplier_share:.0%}); {par} has RCA {rca_p:.1f} with world exports "
                f"{_money(x_p)}, {'supplies ' + format(share, '.0%') + ' of ' + imp + ' imports' if from_p > 0 else 'does not supply ' + imp + ' yet'}"
                f" and sells {_money(headroom)} to third countries; using it would cover {_money(coverable)} and "
-               f"move {imp}'s HHI {old_hhi:.2f} → {new_hhi:.2f}")
+               f"move {imp}'s HHI {old_hhi:.2f} → {new_hhi:.2f}"
+               + (" (more concentrated: the partner is already a main supplier)" if new_hhi > old_hhi + 1e-9 else ""))
         rows.append({"importer": imp, "partner": par, "hs6": k, "description": desc.get(k, ""), "status": status,
                      "importer_extra_imports_usd": T, "importer_import_hhi": old_hhi,
                      "importer_top_supplier": rec.top_supplier, "importer_top_supplier_share": rec.top_supplier_share,

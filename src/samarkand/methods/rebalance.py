@@ -275,6 +275,9 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
         "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
         [members, int(year), hs6, members])
     if exp.empty:
+        known = [products.codes(r) for r in ("HS22", "HS17", "HS92")]
+        if all(k is not None for k in known) and not any(hs6 in k for k in known):
+            products.check_hs6(hs6, "HS22")  # raises: the code does not exist, with close codes
         n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
         hint = products.describe(hs6)
         raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
