@@ -77,6 +77,10 @@ NAME_ALIASES = {
 }
 
 
+# valid ISO3 codes outside BACI's list (BACI files Taiwan under S19; Kosovo under Serbia)
+EXTRA_ISO3 = frozenset({"TWN", "XKX"})
+
+
 @lru_cache(maxsize=1)
 def countries() -> pd.DataFrame:
     """The shipped country table: iso3, iso2, baci_code, name (BACI code list, CEPII)."""
@@ -217,7 +221,8 @@ def name_to_iso3(name: str) -> str | None:
     if len(hit):
         return hit.iloc[0]
     iso = _coco_one(name)
-    return iso
+    # country_converter passes unknown three-letter codes through: accept only codes samarkand knows
+    return iso if iso in _iso3_set() | EXTRA_ISO3 else None
 
 
 @lru_cache(maxsize=4096)

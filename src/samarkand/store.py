@@ -281,12 +281,13 @@ class Store:
     def import_batches(self, name: str, batches: Iterable[pa.Table], *, source: str, release: str | None,
                        hs_revision: str | dict | None, checksum: str | None, source_files: list[str],
                        replace: bool = False, notes: list[str] | None = None,
-                       coverage: dict[str, str] | None = None) -> DatasetInfo:
+                       coverage: dict[str, str] | None = None, keys_unique: bool = False) -> DatasetInfo:
         """Write validated flow batches as dataset ``name``, atomically.
 
         Each batch must already be in :data:`FLOW_SCHEMA` and validated by its reader (a reader raises
         DataError before yielding a bad batch).  Across batches this checks that no
-        (year, exporter, importer, hs6) key repeats.  Nothing is visible until the final catalog swap.
+        (year, exporter, importer, hs6) key repeats, unless the reader proved it (``keys_unique``).
+        Nothing is visible until the final catalog swap.
         """
         if name == SHIPPED_NAME:
             raise InputError(f"'{SHIPPED_NAME}' is the shipped dataset's name; choose another with --name")
@@ -302,14 +303,14 @@ class Store:
             try:
                 return self._write_and_swap(name, batches, work, cat, source=source, release=release,
                                             hs_revision=hs_revision, checksum=checksum, source_files=source_files,
-                                            notes=notes, coverage=coverage)
+                                            notes=notes, coverage=coverage, keys_unique=keys_unique)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
 
     def _write_and_swap(self, name: str, batches: Iterable[pa.Table], work: Path, cat: dict[str, Any], *,
                         source: str, release: str | None, hs_revision: str | dict | None, checksum: str | None,
                         source_files: list[str], notes: list[str] | None,
-                        coverage: dict[str, str] | None) -> DatasetInfo:
+                        coverage: dict[str, str] | None, keys_unique: bool) -> DatasetInfo:
         rows, years, part_no = 0, set(), {}
         for batch in batches:
             if batch.num_rows == 0:
@@ -327,7 +328,7 @@ class Store:
         if rows == 0:
             raise DataError("no flow rows to import (empty file or every year filtered out)",
                             file=", ".join(source_files) or None)
-        dup = _first_duplicate(work, sorted(years))
+        dup = None if keys_unique else _first_duplicate(work, sorted(years))
         if dup:
             raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
                             f"hs6={dup[3]}) appears {dup[4]} times across the input files",

@@ -99,7 +99,7 @@ def import_cmd(
         task = prog.add_task(f"importing {plan.name}", total=plan.total_bytes or None)
         info = store.import_batches(plan.name, plan.batches(lambda n: prog.advance(task, n)), source=plan.source,
                                     release=plan.release, hs_revision=plan.hs_revision, checksum=plan.checksum,
-                                    source_files=plan.files, replace=replace, notes=plan.notes)
+                                    source_files=plan.files, replace=replace, notes=plan.notes, keys_unique=plan.keys_unique)
     _report(info)
 
 

@@ -64,7 +64,7 @@ def import_file(path: Path | str, source: SourceKind | None = None, *, replace: 
     store = Store(home)
     return store.import_batches(plan.name, plan.batches(progress), source=plan.source, release=plan.release,
                                 hs_revision=plan.hs_revision, checksum=plan.checksum, source_files=plan.files,
-                                replace=replace, notes=plan.notes)
+                                replace=replace, notes=plan.notes, keys_unique=plan.keys_unique)
 
 
 __all__ = ["ImportPlan", "detect_source", "import_file", "plan_import"]

@@ -17,11 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from samarkand.errors import DataError
 from samarkand.sources import validate as V
 from samarkand.sources.base import CountingReader, ImportPlan, Progress, sha256_files
+from samarkand.store import FLOW_SCHEMA
 
 DATA_RE = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\d+)\.csv$", re.I)
 COUNTRY_RE = re.compile(r"country_codes(?:_V(\d+))?\.csv$", re.I)
@@ -157,60 +159,156 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
 
     return ImportPlan(name=name or f"baci-{rev.lower()}-v{release}", source="baci", release=f"V{release}",
                       hs_revision=rev, files=files, checksum=checksum, total_bytes=total, batches=batches,
-                      notes=notes)
+                      notes=notes, keys_unique=True)   # one file per year, each checked for duplicates
 
 
-def _read_data_file(src: _Source, member: str, year: int, codes: dict[int, str], known: frozenset[str] | None,
-                    rev: str, progress: Progress | None) -> Iterator[pa.Table]:
-    label = src.label(member)
+class _Fallback(Exception):
+    """The typed fast path met something it cannot name precisely: re-read the file as text."""
+
+
+def _open_stream(src: _Source, member: str, label: str, progress: Progress | None, typed: bool):
     try:
         fh = src.open(member)
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise DataError(f"cannot open ({exc})", file=label) from exc
-    with fh:
-        head = fh.peek(4096)[:4096] if hasattr(fh, "peek") else b""
-        reader = CountingReader(fh, progress)
+    head = fh.peek(4096)[:4096] if hasattr(fh, "peek") else b""
+    types = ({"t": pa.int64(), "i": pa.int64(), "j": pa.int64(), "k": pa.int64(), "v": pa.float64(),
+              "q": pa.string()} if typed else {c: pa.string() for c in COLUMNS})
+    try:
+        stream = pacsv.open_csv(
+            CountingReader(fh, progress), read_options=pacsv.ReadOptions(block_size=BLOCK, encoding="utf8"),
+            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
+                                                 null_values=[""] if typed else []))
+    except pa.ArrowInvalid as exc:
+        fh.close()
+        msg = str(exc)
+        if "Empty CSV file" in msg or not head.strip():
+            raise DataError("empty file (no header, no rows)", file=label, row=1) from exc
+        if typed:
+            raise _Fallback() from exc
+        raise DataError(f"unreadable CSV: {msg}", file=label, row=1) from exc
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        fh.close()
+        raise DataError(f"truncated or corrupt data ({exc})", file=label) from exc
+    header = [c.strip().lower() for c in stream.schema.names]
+    if header != COLUMNS:
+        fh.close()
+        raise DataError(f"malformed header {stream.schema.names}: expected t,i,j,k,v,q", file=label, row=1)
+    return fh, stream
+
+
+def _batches(stream, label: str, offset_ref: list[int], typed: bool) -> Iterator[pa.RecordBatch]:
+    while True:
         try:
-            stream = pacsv.open_csv(
-                reader, read_options=pacsv.ReadOptions(block_size=BLOCK, encoding="utf8"),
-                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in COLUMNS},
-                                                     strings_can_be_null=False))
+            rb = stream.read_next_batch()
+        except StopIteration:
+            return
         except pa.ArrowInvalid as exc:
-            msg = str(exc)
-            if "Empty CSV file" in msg or not head.strip():
-                raise DataError("empty file (no header, no rows)", file=label, row=1) from exc
-            raise DataError(f"unreadable CSV: {msg}", file=label, row=1) from exc
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            raise DataError(f"truncated or corrupt data ({exc})", file=label) from exc
-        header = [c.strip().lower() for c in stream.schema.names]
-        if header != COLUMNS:
-            raise DataError(f"malformed header {stream.schema.names}: expected t,i,j,k,v,q", file=label, row=1)
+            if typed:
+                raise _Fallback() from exc
+            m = re.search(r"[Rr]ow #(\d+)", str(exc))
+            raise DataError(f"malformed CSV line: {exc}", file=label, row=(int(m.group(1)) if m else None)) from exc
+        except (zipfile.BadZipFile, EOFError, OSError, pa.ArrowException) as exc:
+            raise DataError(f"truncated or corrupt data after row {offset_ref[0] + 1} ({exc})", file=label) from exc
+        yield rb
+
+
+def _read_data_file(src: _Source, member: str, year: int, codes: dict[int, str], known: frozenset[str] | None,
+                    rev: str, progress: Progress | None) -> Iterator[pa.Table]:
+    """Stream one yearly file: a typed, vectorised fast path; on anything odd, a text path that names the row.
+
+    Rows the fast path already yielded are validated again but not yielded twice by the text path.
+    """
+    label = src.label(member)
+    iso_names = sorted(set(codes.values()))
+    lut = np.full(1000, -1, dtype="int64")
+    for code, iso in codes.items():
+        if 0 <= code < 1000:
+            lut[code] = iso_names.index(iso)
+    known_int = np.array(sorted(int(c) for c in known), dtype="int64") if known else None
+    iso_arr = pa.array(iso_names, type=pa.string())
+    yielded = 0
+    try:
+        fh, stream = _open_stream(src, member, label, progress, typed=True)
+        with fh:
+            offset = [0]
+            keys: list[np.ndarray] = []
+            for rb in _batches(stream, label, offset, typed=True):
+                table, key = _fast_chunk(rb, offset[0], year, lut, iso_arr, known_int, rev, label)
+                keys.append(key)
+                offset[0] += rb.num_rows
+                yielded += rb.num_rows
+                yield table
+        if yielded == 0:
+            raise DataError("no data rows under the header", file=label, row=2)
+        allkeys = np.concatenate(keys)
+        _check_duplicates(allkeys, np.arange(2, 2 + len(allkeys), dtype="int64"), label)
+        return
+    except _Fallback:
+        pass
+    yield from _read_as_text(src, member, label, year, codes, known, rev, progress=None, skip=yielded)
+
+
+def _fast_chunk(rb: pa.RecordBatch, offset: int, year: int, lut: np.ndarray, iso_arr: pa.Array,
+                known_int: np.ndarray | None, rev: str, label: str) -> tuple[pa.Table, np.ndarray]:
+    t, i, j, k, v, q = (rb.column(n) for n in range(6))
+    if any(c.null_count for c in (t, i, j, k, v)):
+        raise _Fallback()
+    t, i, j, k, v = (c.to_numpy() for c in (t, i, j, k, v))
+
+    def bad(mask: np.ndarray, field: str, msg: str) -> None:
+        if mask.any():
+            n = int(np.argmax(mask))
+            raise DataError(msg.format(t=t[n], i=i[n], j=j[n], k=k[n], v=v[n]), file=label, row=offset + 2 + n,
+                            field=field)
+
+    bad(t != year, "t", "year {t} in a file for " + str(year))
+    if (i < 0).any() or (i >= 1000).any() or (j < 0).any() or (j >= 1000).any() or (k < 0).any() or (k > 999_999).any():
+        raise _Fallback()
+    ii, jj = lut[i], lut[j]
+    bad(ii < 0, "i", "unknown BACI country code '{i}'")
+    bad(jj < 0, "j", "unknown BACI country code '{j}'")
+    if known_int is not None:
+        pos = np.searchsorted(known_int, k).clip(0, len(known_int) - 1)
+        bad(known_int[pos] != k, "k", "HS code {k:06d} does not exist in " + rev)
+    bad(np.isinf(v), "v", "infinite value")
+    bad(v < 0, "v", "negative value {v}")
+    qs = pc.utf8_trim_whitespace(q)
+    qs = pc.if_else(pc.or_(pc.equal(qs, "NA"), pc.equal(qs, "")), pa.scalar(None, pa.string()), qs)
+    try:
+        qf = pc.cast(qs, pa.float64())
+    except pa.ArrowInvalid as exc:
+        raise _Fallback() from exc
+    qn = qf.to_numpy(zero_copy_only=False)
+    bad(np.nan_to_num(qn, nan=0.0) < 0, "q", "negative value")
+    bad(np.isinf(qn), "q", "infinite value")
+    hs6 = pc.utf8_lpad(pc.cast(pa.array(k), pa.string()), width=6, padding="0")
+    table = pa.table({"year": pa.array(t.astype("int16")), "exporter": iso_arr.take(pa.array(ii)),
+                      "importer": iso_arr.take(pa.array(jj)), "hs6": hs6, "value_usd": pa.array(v * 1000.0),
+                      "quantity_t": qf}, schema=FLOW_SCHEMA)
+    return table, (ii * 1000 + jj) * 1_000_000 + k
+
+
+def _read_as_text(src: _Source, member: str, label: str, year: int, codes: dict[int, str],
+                  known: frozenset[str] | None, rev: str, progress: Progress | None, skip: int) -> Iterator[pa.Table]:
+    fh, stream = _open_stream(src, member, label, progress, typed=False)
+    with fh:
         keys: list[np.ndarray] = []
         lines: list[np.ndarray] = []
-        offset, n_rows = 0, 0
-        while True:
-            try:
-                rb = stream.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid as exc:
-                m = re.search(r"[Rr]ow #(\d+)", str(exc))
-                raise DataError(f"malformed CSV line: {exc}", file=label,
-                                row=(int(m.group(1)) if m else None)) from exc
-            except (zipfile.BadZipFile, EOFError, OSError, pa.ArrowException) as exc:
-                raise DataError(f"truncated or corrupt data after row {offset + 1} ({exc})", file=label) from exc
+        offset = [0]
+        for rb in _batches(stream, label, offset, typed=False):
             df = rb.to_pandas()
             df.columns = COLUMNS
-            df["_line"] = range(offset + 2, offset + 2 + len(df))
-            offset += len(df)
+            df["_line"] = range(offset[0] + 2, offset[0] + 2 + len(df))
             table, key = _validate_chunk(df, label, year, codes, known, rev)
             keys.append(key)
             lines.append(df["_line"].to_numpy(dtype="int64"))
-            n_rows += len(df)
-            yield table
-        if n_rows == 0:
-            raise DataError("no data rows under the header", file=label, row=2)
-        _check_duplicates(np.concatenate(keys), np.concatenate(lines), label)
+            if offset[0] + len(df) > skip:
+                yield table.slice(max(0, skip - offset[0]))
+            offset[0] += len(df)
+    if offset[0] == 0:
+        raise DataError("no data rows under the header", file=label, row=2)
+    _check_duplicates(np.concatenate(keys), np.concatenate(lines), label)
 
 
 def _validate_chunk(df: pd.DataFrame, label: str, year: int, codes: dict[int, str], known: frozenset[str] | None,

@@ -25,6 +25,7 @@ class ImportPlan:
     total_bytes: int
     batches: Callable[[Progress | None], Iterator[pa.Table]]
     notes: list[str] = field(default_factory=list)
+    keys_unique: bool = False        # the reader itself proved no (year, exporter, importer, hs6) repeats
 
 
 def sha256_files(paths: list[Path], chunk: int = 1 << 20) -> str:
