@@ -274,3 +274,43 @@ def test_cli_partner_reproduce_and_errors(home):
                       (["--partner", "Atlantis"], "unknown economy")):
         e = run_cli("crm", *args, home=home)
         assert e.returncode == 2 and msg in e.stderr, (args, e.stderr)
+
+
+def test_hs6_map_codes_and_shared_grading():
+    m = crm.hs6_map()
+    hs = reference.load("hs2022")
+    assert set(m["hs6"]) <= set(hs["hs6"])
+    assert set(reference.load("baci_crm_codes")["hs6"]) <= set(m["hs6"])
+    g = m[m["hs6"] == "811292"]
+    # 811292 bundles gallium, germanium, indium, niobium and vanadium: never 'exact' for one of them
+    assert {"Gallium", "Germanium", "Indium"} <= set(g["material"]) and (g["confidence"] != "exact").all()
+    with pytest.raises(InputError, match="no HS6 code"):
+        crm.hs6_map("Aggregates")
+
+
+def test_cli_hs6_on_shipped_flows_matches_pandas(home):
+    p = run_cli("crm", "--hs6", "--material", "magnesium", "--year", "2024", "--format", "csv", home=home)
+    assert p.returncode == 0, p.stderr
+    row = pd.read_csv(io.StringIO(p.stdout), dtype={"hs6": str}).iloc[0]
+    # independent computation on the shipped BACI rows: EU27 imports of 810411 from outside the EU, 2024
+    f = reference.load("flows_baci_crm")
+    f = f[(f["year"] == 2024) & (f["hs6"] == "810411")]
+    ext = f[f["importer"].isin(EU27_2020_MEMBERS) & ~f["exporter"].isin(EU27_2020_MEMBERS)]
+    by = ext.groupby("exporter")["value_usd"].sum()
+    assert row["top_third_iso3"] == by.idxmax()
+    assert row["top_third_share"] == pytest.approx(by.max() / by.sum(), rel=1e-9)
+    assert row["breach"] == (by.max() / by.sum() > 0.65)
+
+
+def test_cli_material_and_user_shares(home, tmp_path):
+    p = run_cli("crm", "--material", "boron", "--format", "json", home=home)
+    assert p.returncode == 0, p.stderr
+    d = json.loads(p.stdout)
+    assert {r["scope"] for r in d["rows"]} == {"GS", "EU"} and "criticality" in d["extras"]
+    csv = tmp_path / "shares.csv"
+    csv.write_text("material,stage,country,share\nX,E,China,40%\nX,E,Narnia,30%\n")
+    e = run_cli("crm", "--shares", str(csv), home=home)
+    assert e.returncode == 2 and "Narnia" in e.stderr
+    csv.write_text("material,stage,country,share\nX,E,China,40%\nX,E,Brasil,30%\n")
+    ok = run_cli("crm", "--shares", str(csv), home=home)
+    assert ok.returncode == 0 and "70.0%" in ok.stdout
