@@ -26,6 +26,8 @@ third markets is the "constrained possibility of substitution" of the OECD's def
 (oecd.org, "Supply chain interdependencies") and the "potential for diversification" of the European Commission's
 enhanced dependency methodology (Arjona, Connell & Herghelegiu, "An enhanced methodology to monitor the EU's
 strategic dependencies", Single Market Economy Papers, 2023); the first-order bound above is samarkand's own.
+Caveats: headroom is measured in the flows as reported, so an entrepôt's re-exports of the cut country's own goods
+count as headroom (check ``replacement_by_supplier``); a value-based bound says nothing about grades or contracts.
 Tonnes: lost tonnes are summed from the flows' quantities; replacement and shortfall tonnes are the lost tonnes
 scaled by replacement / lost value (the replacing goods are assumed to have the same unit value).
 
