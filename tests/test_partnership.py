@@ -188,6 +188,23 @@ def test_crm_materials_from_shipped_study():
     assert ("Copper", "P") not in cat.index
 
 
+def test_crm_materials_bloc_partner_sums_members():
+    from samarkand import reference
+    from samarkand.methods.partnership import crm_partner_view
+
+    view, prov = crm_partner_view("EAEU")
+    v = view.set_index(["material", "stage"])
+    eu = reference.load("crm_eu_supply")
+    eaeu = ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    sel = eu[(eu.material == "Titanium metal") & (eu.stage == "P") & eu.iso3.isin(eaeu)]
+    assert sorted(sel.iso3) == ["KAZ", "RUS"]                       # KAZ 36 % + RUS 34 %
+    assert v.loc[("Titanium metal", "P"), "partner_eu_share"] == pytest.approx(0.36 + 0.34)
+    # palladium: the study gives EU sourcing for the PGM group only, so no "little EU share" claim is made
+    assert not ((eu.material == "Palladium") & (eu.stage == "P")).any()
+    assert v.loc[("Palladium", "P"), "category"] == "global share, EU sourcing not in the study"
+    assert prov["members"] == eaeu
+
+
 # ---- CLI on the shipped data -------------------------------------------------------------------------
 def _cli(*args, home):
     env = {"SAMARKAND_HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"}

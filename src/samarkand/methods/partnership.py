@@ -16,7 +16,8 @@ For economies A and B (countries or blocs) and a year:
 * **Material level (EU CRM study 2023)** — when one side is the EU: the materials and stages where the other
   side already matters to EU sourcing (share ≥ ``matters_share``) and where it holds a share of global supply
   (≥ ``global_share_min``) but little of EU sourcing (EU share < ``little_ratio`` × global share, or not
-  listed: the study lists EU sourcing shares of 1 % and more).
+  listed: the study lists EU sourcing shares of 1 % and more); materials the study gives no EU sourcing for
+  at that stage (e.g. single platinum-group metals, listed as a group) form a third category.
 
 Exports and imports of a bloc are extra-bloc (flows between members are internal).  RCA, TCI and TII use
 the products the dataset holds: on the shipped BACI flows (30 critical-material HS6 codes) they are relative
@@ -36,6 +37,7 @@ from samarkand.provenance import Result
 #: EU CRM study thresholds for the material view (samarkand's own choices, documented in the output).
 MATTERS_SHARE = 0.10      # partner supplies ≥ 10 % of EU sourcing of a material at a stage
 GLOBAL_SHARE_MIN = 0.05   # partner holds ≥ 5 % of global supply
+STUDY_YEAR = 2023          # bloc membership used with the 2023 study (a bloc's shares = Σ its members')
 LITTLE_RATIO = 0.5        # ... and its EU share is below half of its global share (or below the 1 % listing floor)
 EU_CODES = ("EU27", "EU27_2020")
 
@@ -171,10 +173,9 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     crm_prov = None
     if crm and (ca in EU_CODES) != (cb in EU_CODES):
         partner = cb if ca in EU_CODES else ca
-        if not economies.is_bloc(partner):
-            view, crm_prov = crm_partner_view(partner, matters_share=matters_share,
-                                              global_share_min=global_share_min, little_ratio=little_ratio)
-            extras["crm_materials"] = view
+        view, crm_prov = crm_partner_view(partner, matters_share=matters_share,
+                                          global_share_min=global_share_min, little_ratio=little_ratio)
+        extras["crm_materials"] = view
     prov: dict[str, Any] = {
         **fl.provenance([int(year)]), "a": ca, "b": cb, "year": int(year),
         "method": "opportunity = dependent product of the importer (dependency screen) × partner RCA > "
@@ -315,43 +316,56 @@ def crm_partner_view(partner: str, *, matters_share: float = MATTERS_SHARE,
                      little_ratio: float = LITTLE_RATIO) -> tuple[pd.DataFrame, dict]:
     """Materials where ``partner`` already matters to EU sourcing, or has global share but little EU share.
 
+    A bloc partner's shares are the sums of its members' (membership of 2023, the study year).
     Columns: material, stage, category, partner_eu_share (NaN = not listed, i.e. below the study's 1 %
     listing floor), partner_global_share, eu_top_supplier, eu_top_share, why.
     """
+    from samarkand import economies
+
     eu, gl, prov = crm_tables()
+    code = economies.resolve(partner)
+    members = sorted(economies.members(code, STUDY_YEAR))
     stage_name = {"E": "extraction", "P": "processing"}
     top = (eu.dropna(subset=["share"]).sort_values("share", ascending=False)
            .groupby(["material", "stage"]).head(1).set_index(["material", "stage"]))
-    pe = eu.loc[eu["iso3"] == partner].groupby(["material", "stage"])["share"].sum(min_count=1)
-    pg = gl.loc[gl["iso3"] == partner].groupby(["material", "stage"])["share"].sum(min_count=1)
+    pe = eu.loc[eu["iso3"].isin(members)].groupby(["material", "stage"])["share"].sum(min_count=1)
+    pg = gl.loc[gl["iso3"].isin(members)].groupby(["material", "stage"])["share"].sum(min_count=1)
     keys = pe.index.union(pg.index)
+    eu_pairs = set(zip(eu["material"], eu["stage"]))
     rows = []
     for mat, st in keys:
         e = pe.get((mat, st), np.nan)
         g = pg.get((mat, st), np.nan)
         cat = None
+        has_eu = (mat, st) in eu_pairs
         if pd.notna(e) and e >= matters_share:
             cat = "already matters to the EU"
+        elif pd.notna(g) and g >= global_share_min and not has_eu:
+            cat = "global share, EU sourcing not in the study"
         elif pd.notna(g) and g >= global_share_min and (pd.isna(e) or e < little_ratio * g):
             cat = "global share, little EU share"
         if cat is None:
             continue
         t_sup = top.loc[(mat, st), "iso3"] if (mat, st) in top.index else None
         t_sh = float(top.loc[(mat, st), "share"]) if (mat, st) in top.index else np.nan
-        e_txt = f"{e:.0%} of EU sourcing" if pd.notna(e) else "under 1 % of EU sourcing (not listed)"
+        e_txt = (f"{e:.0%} of EU sourcing" if pd.notna(e) else "under 1 % of EU sourcing (not listed)" if has_eu
+                 else "an unknown share of EU sourcing (the study gives none for this material and stage)")
         g_txt = f"{g:.1%} of global supply" if pd.notna(g) else "no listed global share"
-        why = (f"{partner} provides {e_txt} and {g_txt} of {mat} ({stage_name.get(st, st)})"
+        why = (f"{code} provides {e_txt} and {g_txt} of {mat} ({stage_name.get(st, st)})"
                + (f"; the EU's top source is {t_sup} ({t_sh:.0%})" if t_sup else "")
                + (f" — EU share ≥ {matters_share:.0%}" if cat.startswith("already") else
+                  f" — global share ≥ {global_share_min:.0%}" if not has_eu else
                   f" — global share ≥ {global_share_min:.0%}, EU share below {little_ratio:g}× that"))
         rows.append({"material": mat, "stage": st, "category": cat, "partner_eu_share": e,
                      "partner_global_share": g, "eu_top_supplier": t_sup, "eu_top_share": t_sh, "why": why})
     out = pd.DataFrame(rows, columns=["material", "stage", "category", "partner_eu_share", "partner_global_share",
                                       "eu_top_supplier", "eu_top_share", "why"])
-    out["_o"] = out["category"].ne("already matters to the EU")
+    order = {"already matters to the EU": 0, "global share, little EU share": 1,
+             "global share, EU sourcing not in the study": 2}
+    out["_o"] = out["category"].map(order)
     out = out.sort_values(["_o", "partner_eu_share", "partner_global_share"], ascending=[True, False, False],
                           na_position="last").drop(columns="_o").reset_index(drop=True)
-    prov = {**prov, "partner": partner, "thresholds": {"matters_share": matters_share,
+    prov = {**prov, "partner": code, **({"members": members} if len(members) > 1 else {}), "thresholds": {"matters_share": matters_share,
                                                        "global_share_min": global_share_min,
                                                        "little_ratio": little_ratio},
             "note": "EU sourcing shares are listed from 1 %; an unlisted share is below 1 % or nil"}

@@ -430,6 +430,11 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
         raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
                          f"not {rep}")
     eu, gl, crm_prov = crm_tables()
+    gl_names = {m.lower(): m for m in gl["material"].unique()}
+    eu_names = {m.lower() for m in eu["material"].unique()}
+    if material.strip().lower() in gl_names and material.strip().lower() not in eu_names:
+        raise InputError(f"the CRM study gives global supply shares for {gl_names[material.strip().lower()]} but no "
+                         "shares of EU sourcing (it reports some materials only as a group, e.g. PGM, HREE, LREE)")
     mat = _material_key(material, sorted(set(eu["material"])))
     stages = sorted(eu.loc[eu["material"] == mat, "stage"].unique())
     if stage is None:
