@@ -363,7 +363,8 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     of the transcribed sr_published).  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
     'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'not_reproduced'}; every row outside ``tolerance``
     (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every material × stage row with inputs) and
-    ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3).
+    ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3; for 2017 also how many of the Table 19 SR values
+    under each supply scope — GS only, EU only, GS+EU — samarkand reproduces within ±0.15).
     """
     if year not in (2017, 2023):
         raise InputError(f"reproduce: year must be 2017 or 2023, not {year}")
@@ -405,6 +406,14 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
         if len(vals) and len(vals) == len(els):
             stages.at[i, "sr_samarkand"] = vals.mean()
             stages.at[i, "missing"] = ""
+    if year == 2017:
+        # Table 19 gives the SR under each supply scope: check the formula for all three
+        t19 = inp.set_index("material")[["sr_table19_gs", "sr_table19_eu", "sr_table19_gs_eu"]]
+        for scope, col in (("GS", "gs"), ("EU", "eu"), ("GS+EU", "gs_eu")):
+            stages[f"sr_scope_{col}"] = [
+                srm.supply_risk(a, b, c, d, e, scope) for a, b, c, d, e in
+                zip(stages["hhi_wgi_gs"], stages["hhi_wgi_eu"], stages["ir"], stages["eol_rir"], stages["si_sr"])]
+            stages[f"sr_table19_{col}"] = stages["material"].map(t19[f"sr_table19_{col}"])
     stages["sr_status"] = np.where(stages["is_group_row"] & stages["sr_samarkand"].notna(),
                                    "group: mean of elements",
                                    np.where(stages["sr_samarkand"].notna(), "computed",
@@ -452,6 +461,10 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
            (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))},
         "max_abs_diff": round(float(ad.max()), 3), "outside_tol_unexplained":
             int(((~out["within_tol"]) & (out["reason_code"] == "")).sum())}])
+    if year == 2017:
+        for col in ("gs", "eu", "gs_eu"):
+            dd = (stages[f"sr_scope_{col}"] - stages[f"sr_table19_{col}"]).abs().dropna()
+            summary[f"table19_{col}_within_0_15"] = f"{int((dd <= 0.15 + 1e-9).sum())}/{len(dd)}"
     prov = {"source": STUDY_2017 if year == 2017 else STUDY_2023 + "; SR inputs transcribed by meyerdata/CritMAT",
             "method": METHOD, "tolerance": tol,
             "hhi": "published (2017 Annex 5 Table 18)" if year == 2017 else
