@@ -205,7 +205,8 @@ def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str,
             notes.append(f"risk index missing for {', '.join(miss[:12])}{' …' if len(miss) > 12 else ''}: "
                          "the missing component counts as maximum risk (1)")
         prov = {"risk": "samarkand.methods.risk.supplier_risk: (w_g·governance + w_d·distance)/(w_g+w_d)",
-                "risk_provenance": table.attrs.get("provenance", {})}
+                "risk_provenance": table.attrs.get("provenance", {}),
+                "_components": table.set_index("supplier")[["governance_risk", "distance_risk"]]}
     else:
         prov = {"risk": "given by the caller"}
     known = {s: float(v) for s, v in risk.items() if v is not None and np.isfinite(v)}
@@ -299,6 +300,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
     v = exp["to_reporter_usd"].to_numpy(float)
     cap_usd = X * (1 + growth) - keep_buying * (X - v)
     r_map, rprov, notes = _risk_for(rep, sup, int(year), risk, objective, risk_weights)
+    comps = rprov.pop("_components", None)
     fav = np.array([s in favour_set for s in sup])
     av = np.array([s in avoid_set for s in sup])
     r = np.array([r_map[s] for s in sup]) * np.where(fav, favour_discount, 1.0)
@@ -308,6 +310,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
         notes.append(f"avoided but not exporting {hs6} in {year}: {', '.join(unknown_avoid)}")
     new, path = optimise(prob, max_shift=max_shift, total=total, unit="USD", fmt=_money)
     table = _table(prob, new, total, cap_usd, X, max_shift, unit_value=True)
+    table = _with_components(table, comps)
     table.insert(0, "hs6", hs6)
     desc = products.describe(hs6)
     summary, steps = _summary(prob, new, path, total, value_unit="usd")
@@ -364,6 +367,16 @@ def _table(p: Problem, new: np.ndarray, total: float, cap_abs: np.ndarray, world
                                 "capacity": "capacity_usd", "world_exports": "world_exports_usd"})
     keep = (df["old_share"] > 1e-12) | (df["new_share"] > 1e-12)
     return df[keep].sort_values(["new_share", "old_share"], ascending=False).reset_index(drop=True)
+
+
+def _with_components(table: pd.DataFrame, comps: pd.DataFrame | None) -> pd.DataFrame:
+    """Put the governance and distance components of supplier_risk next to the risk column."""
+    if comps is None:
+        return table
+    at = table.columns.get_loc("risk") + 1
+    for i, c in enumerate(["governance_risk", "distance_risk"]):
+        table.insert(at + i, c, table["supplier"].map(comps[c]))
+    return table
 
 
 def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
@@ -463,6 +476,7 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     if clash:
         raise InputError(f"{', '.join(sorted(clash))} is both avoided and favoured")
     r_map, rprov, rnotes = _risk_for(rep, sup, year, risk, objective, risk_weights)
+    comps = rprov.pop("_components", None)
     notes += rnotes
     av = np.array([s in avoid_set for s in sup])
     fav = np.array([s in favour_set for s in sup])
@@ -481,6 +495,7 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     new, path = optimise(prob, max_shift=max_shift, total=1.0, unit="of EU sourcing",
                          fmt=lambda v: f"{v:.1%} of EU sourcing")
     table = _table(prob, new, 1.0, cap, None, max_shift, unit_value=False)
+    table = _with_components(table, comps)
     table = table.drop(columns=["old_value", "new_value"]).rename(columns={"capacity": "capacity_share"})
     is_other = table["supplier"] == "OTHER"
     table.loc[is_other, ["role", "binding", "name"]] = ["fixed", "fixed", "suppliers under 1 % each (unlisted)"]
