@@ -243,6 +243,23 @@ def test_material_level_errors():
         rebalance("EU27", material="Magnesium", objective="hhi", avoid=["CHN"])
 
 
+def test_risk_weighted_kkt_on_shipped_data():
+    """Default objective (risk from WGI + UN ideal points) on the shipped BACI flows: the optimum satisfies the
+    KKT conditions of min Σ r·x² s.t. Σx = 1, x ≤ cap — r_s·x_s is the same for every supplier strictly inside
+    its bounds and no larger for a supplier held at its capacity."""
+    res = rebalance("EU27", "280470", 2024, growth=0.3)
+    t = res.table
+    assert res.provenance["risk_provenance"]["wgi_year"] <= 2024
+    assert t["new_value_usd"].sum() == pytest.approx(t["old_value_usd"].sum())
+    rx = t["risk"] * t["new_share"]
+    inside = (t["binding"] == "") & (t["new_share"] > 0)
+    assert inside.sum() >= 2
+    lam_half = rx[inside].iloc[0]
+    assert np.allclose(rx[inside], lam_half, rtol=1e-6)
+    at_cap = t["binding"].str.contains("capacity")
+    assert (rx[at_cap] <= lam_half * (1 + 1e-6)).all()
+
+
 def _cli(*args, home):
     env = {"SAMARKAND_HOME": str(home), "PATH": "/usr/bin:/bin", "PYTHONIOENCODING": "utf-8"}
     return subprocess.run([sys.executable, "-m", "samarkand", *args], capture_output=True, text=True, env=env,
