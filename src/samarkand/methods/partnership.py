@@ -116,7 +116,7 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
         return agrifood.partner_view(ca, cb, int(year))
     if rca_threshold < 0:
         raise InputError(f"rca_threshold must be ≥ 0, got {rca_threshold}")
-    from samarkand import economies, products
+    from samarkand import products
     from samarkand.methods.dependencies import dependencies
     from samarkand.store import open_flows
 
