@@ -361,7 +361,7 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     stage_published, supply_scope, sr_samarkand, sr_published, diff, within_0_1, within_0_2, within_tol,
     reason_code, reason, sr_annex4 (the SR in the 2023 report's Annex 4 "CRMs over time" table, a cross-check
     of the transcribed sr_published).  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
-    'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'not_reproduced'}; every row outside ``tolerance``
+    'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'transcription_suspect', 'not_reproduced'}; every row outside ``tolerance``
     (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every material × stage row with inputs) and
     ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3; for 2017 also how many of the Table 19 SR values
     under each supply scope — GS only, EU only, GS+EU — samarkand reproduces within ±0.15).
@@ -373,6 +373,8 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     if year == 2023:
         wide = _with_group_eu(_hhi_wide(wgi_years))
         st = inp.merge(wide, on=["material", "stage"], how="left")
+        st["eu_repeats_global"] = [
+            (m, s_) in _eu_rows_repeating_global() for m, s_ in zip(st["material"], st["stage"])]
         alt_years = [(2019,), (2020,), (2021,), (2022,), (2012, 2013, 2014, 2015, 2016)]
         alt_wide = {ys: _with_group_eu(_hhi_wide(ys)).set_index(["material", "stage"]) for ys in alt_years}
         steps = (0.0, 0.0, 0.01, 0.01, 0.01)
@@ -380,6 +382,7 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
         st = inp.copy()
         st["eu_from_group"] = False
         st["eu_share_sum"] = np.nan
+        st["eu_repeats_global"] = False
         alt_wide = {}
         steps = (0.1, 0.1, 0.01, 0.01, 0.1)
     rows = []
@@ -394,6 +397,7 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
                      "supply_scope": r.supply_scope if isinstance(r.supply_scope, str) else None, "ir": r.ir,
                      "eol_rir": r.eol_rir, "si_sr": r.si_sr, "hhi_wgi_gs": hg, "hhi_wgi_eu": he,
                      "eu_from_group": r.eu_from_group, "eu_share_sum": r.eu_share_sum,
+                     "eu_repeats_global": bool(r.eu_repeats_global),
                      "sr_samarkand": val, "missing": ",".join(miss), "sr_published": r.sr,
                      "stage_used_published": bool(r.stage_used), "sr_material_final": r.sr_material_final,
                      "is_group_row": bool(r.is_group_row), "repaired": bool(r.repaired),
@@ -476,6 +480,21 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
                   notes=[f"{int(out['within_tol'].sum())} of {n} materials within ±{tol} of the published SR"])
 
 
+def _eu_rows_repeating_global(max_gap: float = 0.01) -> frozenset[tuple[str, str]]:
+    """(material, stage) whose EU-sourcing rows equal the global-supply rows within ``max_gap`` per country."""
+    gs = supply_shares("global").dropna(subset=["share"])
+    eu = supply_shares("eu").dropna(subset=["share"])
+    out = set()
+    for (m, s), e in eu.groupby(["material", "stage"]):
+        g = gs[(gs["material"] == m) & (gs["stage"] == s)]
+        if g.empty:
+            continue
+        ge, ee = dict(zip(g["iso3"], g["share"])), dict(zip(e["iso3"], e["share"]))
+        if max(abs(ge.get(k, 0) - ee.get(k, 0)) for k in set(ge) | set(ee)) <= max_gap:
+            out.add((m, s))
+    return frozenset(out)
+
+
 def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
     """Reason for a material's gap: first match among the diagnostics, checked on the inputs."""
     row, g = d["_row"], d["_g"]
@@ -527,6 +546,14 @@ def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
             and row["supply_scope"] != "GS":
         return "eu_sourcing_incomplete", (f"EU sourcing shares in Appendix 7 sum to {row['eu_share_sum']:.0%} "
                                           "only: HHI_EU is understated")
+    f = (1 - row["eol_rir"]) * row["si_sr"]
+    if row["eu_repeats_global"] and row["supply_scope"] == "GS+EU" and f and row["ir"] < 2:
+        ir_ = row["ir"]
+        implied_eu = (o["sr_published"] / f - row["hhi_wgi_gs"] * ir_ / 2) / (1 - ir_ / 2)
+        return "transcription_suspect", (
+            f"the Appendix 7 EU-sourcing rows for {row['material']} ({row['stage']}) repeat the global-supply "
+            f"shares, so HHI_EU ≈ HHI_GS ({row['hhi_wgi_eu']:.2f}); the published SR implies HHI_EU ≈ "
+            f"{implied_eu:.2f} — the extract likely lost the EU-sourcing shares the study used")
     ir = row["ir"] if row["supply_scope"] == "GS+EU" else (1.0 if row["supply_scope"] == "GS" else 0.0)
     f = (1 - row["eol_rir"]) * row["si_sr"]
     implied = o["sr_published"] / f if f else float("nan")
