@@ -290,8 +290,10 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
                          "nothing to rebalance")
     avoid_set = _codes(avoid, int(year))
     favour_set = _codes(favour, int(year))
-    if rep in avoid_set or set(members) & avoid_set:
-        raise InputError(f"avoid lists the reporter {rep} itself; imports are from outside {rep} already")
+    inside = sorted(set(members) & avoid_set)
+    if inside:
+        who = f"the reporter {rep}" if inside == members else f"{', '.join(inside)}, part of the reporter {rep}"
+        raise InputError(f"avoid lists {who}: rebalancing covers imports from outside {rep} only")
     clash = avoid_set & favour_set
     if clash:
         raise InputError(f"{', '.join(sorted(clash))} is both avoided and favoured")
