@@ -19,7 +19,6 @@ from samarkand.methods import crm
 from samarkand.store import Flows
 from tests.conftest import run_cli
 
-SHARED = __import__("tests.conftest", fromlist=["SHARED_DATA"]).SHARED_DATA
 
 
 def _wgi_scaled_by_hand(iso3: str, years=(2016, 2017, 2018, 2019, 2020)) -> float:
