@@ -11,6 +11,15 @@ import pandas as pd
 from samarkand.reference.builder_util import write_table
 
 
+def _unmojibake(name: str) -> str:
+    if "Ã" not in name and "Â" not in name:
+        return name
+    try:
+        return name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def build(shared: Path) -> list[str]:
     new = pd.read_csv(shared / "baci_crm_flows/country_codes_V202601.csv", keep_default_na=False,
                       dtype=str)
@@ -24,6 +33,8 @@ def build(shared: Path) -> list[str]:
     old = old[~old["baci_code"].isin(new["baci_code"])][["baci_code", "name", "iso2", "iso3", "release"]]
     df = pd.concat([new[["baci_code", "name", "iso2", "iso3", "release"]], old], ignore_index=True)
     df["baci_code"] = df["baci_code"].astype(int)
+    # some names are UTF-8 read as Latin-1 upstream ('TÃ¼rkiye'): repair that mojibake
+    df["name"] = df["name"].map(_unmojibake)
     # BACI's list leaves Namibia's ISO2 empty: its code 'NA' was once read as a missing value.
     df.loc[df["iso3"] == "NAM", "iso2"] = "NA"
     df = df.sort_values("baci_code").reset_index(drop=True)
