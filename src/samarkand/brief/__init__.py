@@ -52,9 +52,7 @@ class Brief:
         elif ctx.flows is not None:
             info = ctx.flows.info
             if ctx.shipped:
-                from samarkand import reference
-
-                n = len(reference.load("baci_crm_codes"))
+                n = int(ctx.flows.con.execute("SELECT count(DISTINCT hs6) FROM flows").fetchone()[0])
                 out.append(f"The flows are the shipped dataset '{info.name}': CEPII BACI for only {n} critical-"
                            f"material HS6 codes. Dependencies, partnership and stress figures therefore cover "
                            f"those {n} products only, not the whole economy; import the full BACI release "

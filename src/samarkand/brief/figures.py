@@ -166,15 +166,31 @@ def stacked_bars(df: pd.DataFrame, x: str, y: str, series: str, title: str, *, y
 
 
 def grouped_bars(df: pd.DataFrame, x: str, ys: dict[str, str], title: str, *, ytitle: str = "",
-                 top: int = 15, yformat: str | None = None) -> go.Figure:
-    """Side-by-side columns of several value columns (``ys``: column → legend label) per ``x``."""
+                 top: int = 15, yformat: str | None = None, horizontal: bool = False,
+                 stacked: bool = False) -> go.Figure:
+    """Side-by-side (or stacked) bars of several value columns (``ys``: column → legend label) per ``x``;
+    ``horizontal`` puts the categories on the y axis (long product labels stay readable)."""
     d = df.head(top)
+    if horizontal:
+        d = d.iloc[::-1]
     fig = go.Figure()
     for i, (col, lab) in enumerate(ys.items()):
-        if col in d:
+        if col not in d:
+            continue
+        if horizontal:
+            fig.add_bar(y=d[x].astype(str), x=d[col], name=lab, orientation="h",
+                        marker_color=PALETTE[i % len(PALETTE)])
+        else:
             fig.add_bar(x=d[x].astype(str), y=d[col], name=lab, marker_color=PALETTE[i % len(PALETTE)])
-    _layout(fig, title, barmode="group", legend=dict(orientation="h", y=-0.25))
-    fig.update_yaxes(title_text=ytitle, tickformat=yformat)
+    mode = "stack" if stacked else "group"
+    if horizontal:
+        per = 18 if stacked else 12 * max(1, len(ys))
+        _layout(fig, title, barmode=mode, height=max(280, 110 + per * len(d)),
+                legend=dict(orientation="h", y=-0.08, yanchor="top"))
+        fig.update_xaxes(title_text=ytitle, tickformat=yformat)
+    else:
+        _layout(fig, title, barmode=mode, legend=dict(orientation="h", y=-0.25))
+        fig.update_yaxes(title_text=ytitle, tickformat=yformat)
     return fig
 
 

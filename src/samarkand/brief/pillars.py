@@ -171,7 +171,7 @@ def partnership_section(ctx: Context) -> Section:
             d.sort_values("importer_extra_imports_usd", ascending=False), "label",
             {"importer_extra_imports_usd": "importer's extra imports", "partner_supplies_usd": "partner supplies now",
              "coverable_usd": "coverable from headroom"},
-            f"Opportunities between {ctx.a} and {ctx.b} (USD, {ctx.year})", top=12),
+            f"Opportunities between {ctx.a} and {ctx.b} (USD, {ctx.year})", top=12, horizontal=True),
              "For each opportunity: what the importer buys from outside, what the partner already supplies, and "
              "what it could add.")
     if summ is not None and not summ.empty:
@@ -230,6 +230,8 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
         prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
         sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
     if not results:
+        if not cut:
+            _corridors(sec, ctx)
         return sec
     rows = []
     for c, r in results:
@@ -270,7 +272,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
              lambda: F.grouped_bars(hit.sort_values("lost_usd", ascending=False), "label",
                                     {"replacement_usd": "replaced", "shortfall_usd": "shortfall"},
                                     f"Cut-off of {worst_cut}: imports lost per product, replaced and short (USD)",
-                                    top=12).update_layout(barmode="stack"),
+                                    top=15, horizontal=True, stacked=True),
              "Bar height: imports lost; split into what other suppliers can replace and the residual shortfall.")
     if not cut:
         _corridors(sec, ctx)
@@ -298,7 +300,7 @@ def _corridors(sec: Section, ctx: Context) -> None:
                                                                                "flow_before": "flow before",
                                                                                "flow_after": "flow after"},
                                                                f"Crude corridor links: capacity and max-flow ({c['unit']})",
-                                                               top=20),
+                                                               top=20, horizontal=True),
                  "Flows on each link in a maximum flow before and after closing Russian transit.")
             sec.tables.append(Table("Corridor links", links, max_rows=15))
 

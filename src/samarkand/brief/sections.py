@@ -34,6 +34,9 @@ class Headline:
     section: str = ""
 
 
+TEXT_CUT = 44
+
+
 @dataclass
 class Table:
     title: str
@@ -48,13 +51,20 @@ class Table:
     def kinds(self) -> list[str]:
         return [self.formats.get(c) or guess_format(c, self.frame[c]) for c in self.frame.columns]
 
-    def rows(self, limit: int | None = None) -> list[list[tuple[str, Any]]]:
-        """[(display text, sort key)] per cell; the sort key keeps numbers sortable in the dashboard."""
+    def rows(self, limit: int | None = None) -> list[list[tuple[str, Any, str]]]:
+        """[(display text, sort key, full text)] per cell; the sort key keeps numbers sortable in the
+        dashboard; long texts are cut for display, the full text goes in the cell's title."""
         kinds = self.kinds()
         n = self.max_rows if limit is None else limit
         out = []
+        cut = [TEXT_CUT if str(c) in ("description", "wording_en", "label") else 10_000 for c in self.frame.columns]
         for rec in self.frame.head(n).itertuples(index=False):
-            out.append([(fmt_cell(v, k), sort_key(v)) for v, k in zip(rec, kinds)])
+            row = []
+            for v, k, lim in zip(rec, kinds, cut):
+                full = fmt_cell(v, k)
+                short = full if len(full) <= lim or k != "text" else full[:lim - 1].rstrip() + "…"
+                row.append((short, sort_key(v), full if short != full else ""))
+            out.append(row)
         return out
 
     @property
