@@ -39,11 +39,17 @@ from samarkand.errors import InputError
 from samarkand.methods import supply_risk as srm
 from samarkand.provenance import Result
 
+__all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner", "reproduce",
+           "hs6_concentration", "hs6_map", "find_material", "materials", "check_stage", "strategic_materials",
+           "supply_shares", "wgi_for_years", "validate_shares", "display_name",
+           "EI_THRESHOLD_EC2017", "SR_THRESHOLD_EC2017", "CRMA_2024_MAX_THIRD_COUNTRY_SHARE", "WGI_YEARS_2023"]
+
 # Thresholds, named after their source
 EI_THRESHOLD_EC2017 = 2.8      # EC (2017) guidelines, criticality thresholds
 SR_THRESHOLD_EC2017 = 1.0
 CRMA_2024_MAX_THIRD_COUNTRY_SHARE = 0.65   # Reg. (EU) 2024/1252 Art. 5(1)(b)
-CRMA_2024_BENCHMARKS = {"extraction": 0.10, "processing": 0.40, "recycling": 0.25}  # Art. 5(1)(a)
+# Art. 5(1)(a): EU capacity shares of annual consumption by 2030 (not computable from the study's tables)
+CRMA_2024_BENCHMARKS = {"extraction": 0.10, "processing": 0.40, "recycling": 0.25}
 WGI_YEARS_2023 = (2016, 2017, 2018, 2019, 2020)   # the 2023 study's supply reference period
 SHARE_SUM_PLAUSIBLE = (0.90, 1.05)
 STAGES = {"E": "extraction", "P": "processing"}

@@ -24,12 +24,13 @@ Supply scope: where the study had no usable EU-sourcing data it used global supp
 allow, and the material's SR is the higher of the two (the bottleneck stage; holds for every 2023 row of the
 shipped input table, checked in tests/test_supply_risk.py).
 
-Verified this session (search tool): the formula, the 0–10 rescaling and the fractional shares in the
-2017 study (Annex 5 Table 18 and Nigeria's scaled WGI 6.92 for tantalum, quoted in shared
-facts/crm/wgi_rescaling.md); the six-indicator mean and the (2.5 − mean)·2 rescaling in the
-meyerdata/CritMAT implementation (critmat/data_processing/get_wgi.py, critmat/calculations/hhi_wgi_tp.py,
-critmat/calculations/supply_risk_eu.py, commit 0bd8977), which also averages WGI over the 2016–2020 reference
-period of the 2023 study.
+Where each piece was checked: the six-indicator mean, the (2.5 − mean)·2 rescaling, shares squared and the
+scope formulas were read in the meyerdata/CritMAT implementation with the search tool
+(critmat/data_processing/get_wgi.py, critmat/calculations/hhi_wgi_tp.py and supply_risk_eu.py, commit 0bd8977;
+its default WGI window is 2016–2020, the 2023 study's reference period).  The 0–10 scale and fractional shares
+of the 2017 study (Annex 5 Table 18; Nigeria's scaled WGI 6.92 for tantalum) are as quoted from the study in
+shared facts/crm/wgi_rescaling.md; the 2017 reproduction (docs/crm_reproduction.md) confirms the formula on the
+published inputs: 74 of 79 materials within ±0.15, all within ±0.3.
 """
 from __future__ import annotations
 
