@@ -73,6 +73,7 @@ NAME_ALIASES = {
     "brasil": "BRA", "congo, d.r.": "COD", "congo d.r.": "COD", "drc": "COD", "dr congo": "COD",
     "türkiye": "TUR", "turkiye": "TUR", "tã¼rkiye": "TUR", "korea, south": "KOR", "korea s.": "KOR",
     "korea, north": "PRK", "hongkong": "HKG", "hong kong": "HKG", "other asia, nes": "S19",
+    "turkyie": "TUR", "libanon": "LBN", "brasilia": "BRA",
     "taiwan": "TWN", "chinese taipei": "TWN", "kosovo": "XKX", "eu": "EU27",
 }
 
