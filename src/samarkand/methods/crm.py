@@ -150,15 +150,8 @@ def wgi_for_years(years: Sequence[int] = WGI_YEARS_2023) -> pd.DataFrame:
 
 
 def display_name(iso3: str | None) -> str | None:
-    """Country display name; repairs UTF-8 names read as Latin-1 in the shipped BACI list ('TÃ¼rkiye')."""
-    if iso3 is None:
-        return None
-    n = country_name(iso3)
-    try:
-        fixed = n.encode("latin-1").decode("utf-8")
-        return fixed
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return n
+    """Country display name (None stays None)."""
+    return None if iso3 is None else country_name(iso3)
 
 
 def _wgi_prov(years: Sequence[int]) -> dict:
