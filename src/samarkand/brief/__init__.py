@@ -25,6 +25,27 @@ STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data
                 "unavailable": "method not available", "error": "error"}
 
 
+import re as _re
+
+_LIMIT_WORDS = _re.compile(r"\b(not (found|covered|reported|available)|missing|lower bound|only|no official|"
+                           r"cannot|unknown|not in|relative to those)\b", _re.I)
+
+
+def _source_years(prov: dict[str, Any], depth: int = 0) -> list[tuple[str, str]]:
+    """(source name, years) pairs for reference sources whose provenance states a year span as text."""
+    out = []
+    if depth > 2 or not isinstance(prov, dict):
+        return out
+    yrs, name = prov.get("years"), prov.get("dataset") or prov.get("source")
+    if isinstance(yrs, str) and name and "–" in yrs:
+        nm = str(name).split(";")[0].strip()
+        out.append((nm if len(nm) <= 110 else nm[:109].rstrip() + "…", yrs))
+    for v in prov.values():
+        if isinstance(v, dict):
+            out.extend(_source_years(v, depth + 1))
+    return out
+
+
 class Brief:
     """The assembled brief: context, sections, limits — rendered by :func:`render_html`."""
 
@@ -71,6 +92,18 @@ class Brief:
             for lim in s.limits:
                 if lim not in out:
                     out.append(lim)
+        # the methods' own caveats about coverage and missing inputs
+        for s in self.sections:
+            for n in s.notes:
+                if _LIMIT_WORDS.search(n) and n not in out:
+                    out.append(f"{s.title.split(':')[0]}: {n}")
+        # years covered by the non-flow sources, as each method reported them
+        for s in self.sections:
+            for what, prov in s.provenance:
+                for src, yrs in _source_years(prov):
+                    line = f"{src}: covers {yrs} only (used in: {what})."
+                    if not any(line.split(' (used in')[0] in x for x in out):
+                        out.append(line)
         return out
 
 
