@@ -17,7 +17,7 @@ from samarkand.store import FLOW_COLUMNS
 from conftest import make_baci_zip, run_cli
 
 SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]
-FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "stress-cutoffs", "stress-shortfall", "corridor-links",
+FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall", "corridor-links",
               "crm-benchmark", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
 
 
@@ -147,11 +147,12 @@ def test_no_flows_sections_say_so_and_point_to_fetch(home):
     empty["year"] = empty["year"].astype("int64")
     b = assemble("EU27", "KAZ", flows=empty)
     st = {s.id: s.shown_status for s in b.sections}
-    # partnership needs flows only; dependencies (CRM-study material view) and stress (corridor network)
-    # still show their flow-free parts
-    assert st["partnership"] == "no-data"
-    assert st["dependencies"] == st["stress"] == "partial"
-    assert st["crm"] == "ok"
+    # every pillar keeps its flow-free parts (CRM study, corridors, FAOSTAT, CBAM facts, WGI/UNGA) and says
+    # which flow-based parts are missing
+    assert st == {"dependencies": "partial", "partnership": "partial", "stress": "partial", "crm": "partial",
+                  "norms": "ok"}
+    for s in b.sections[:4]:
+        assert any(n.level == "missing" and "samarkand data fetch" in n.text for n in s.notices), s.id
     assert b.errors == []
     dep = next(s for s in b.sections if s.id == "dependencies")
     assert any("samarkand data fetch" in n.text for n in dep.notices)

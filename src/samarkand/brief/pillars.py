@@ -150,6 +150,7 @@ def partnership_section(ctx: Context) -> Section:
               lambda: method("partnership", "partnership")(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
               flow_based=True, ctx=ctx)
     if res is None:
+        _agrifood(sec, ctx)
         return sec
     t = res.table
     summ = res.extras.get("summary")
@@ -180,7 +181,31 @@ def partnership_section(ctx: Context) -> Section:
     if crm_m is not None and not crm_m.empty:
         sec.tables.append(Table(f"Materials where {ctx.b} matters or could matter to the EU (CRM study)", crm_m,
                                 max_rows=20))
+    _agrifood(sec, ctx)
     return sec
+
+
+def _agrifood(sec: Section, ctx: Context) -> None:
+    """Kazakhstan's agricultural exports to the EU (FAOSTAT) — only for the KAZ–EU pair."""
+    if "KAZ" not in (ctx.a, ctx.b) or not {ctx.a, ctx.b} & {"EU27", "EU27_2020"}:
+        return
+    kaz, eu = ("KAZ", ctx.b) if ctx.a == "KAZ" else ("KAZ", ctx.a)
+    agri = run(sec, f"Agri-food exports {kaz} → {eu} (FAOSTAT)",
+               lambda: method("agrifood", "partner_view")(kaz, eu, ctx.year))
+    if agri is None:
+        return
+    t = agri.table
+    if len(t):
+        sec.headlines.append(Headline(f"{kaz}'s agri-food exports to the EU ({int(t['year'].iloc[0])})",
+                                      F.money(float(t["eu_value_usd"].sum())),
+                                      f"{len(t)} FAOSTAT items; largest: {t.iloc[0]['item']}", sec.id))
+    byy = agri.extras.get("by_item_year")
+    if byy is not None and not byy.empty:
+        _fig(sec, "agrifood", lambda: F.stacked_bars(byy, "year", "eu_value_usd", "item",
+                                                     f"{kaz}'s exports of selected farm goods to EU members (USD, "
+                                                     "FAOSTAT)", ytitle="USD"),
+             "Items reported by FAOSTAT; an empty cell means 'nothing reported', never zero.")
+    sec.tables.append(Table(f"Agri-food: {kaz}'s exports to EU members by item (FAOSTAT)", t, max_rows=12))
 
 
 # --- stress --------------------------------------------------------------------------------------------------
@@ -334,6 +359,19 @@ def crm_section(ctx: Context) -> Section:
                                 b[cols(b, "material", "stage", "top_third_iso3", "top_third_country",
                                        "top_third_share", "breach", "eu_member_share", "share_sum", "status")],
                                 max_rows=40))
+    if ctx.a in ("EU27", "EU27_2020"):
+        h6 = run(sec, f"CRMA benchmark at HS6 level on the '{ctx.dataset}' flows ({ctx.year})",
+                 lambda: crm().hs6_concentration(flows=ctx.flows, year=ctx.year, importer=ctx.a),
+                 flow_based=True, ctx=ctx)
+        if h6 is not None:
+            t = h6.table
+            sec.tables.append(Table("The same benchmark on trade flows: largest single third-country share of "
+                                    f"extra-{ctx.a} imports of each material's HS6 code(s)",
+                                    t[cols(t, "material", "stage", "hs6", "confidence", "extra_imports_usd",
+                                           "top_third_iso3", "top_third_share", "breach", "world_top_exporter",
+                                           "world_top_share", "caveat")],
+                                    "Trade is a proxy for sourcing: EU production is not in trade data.",
+                                    max_rows=40))
     part = run(sec, f"{ctx.b}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(ctx.b))
     if part is not None:
         p = part.table
