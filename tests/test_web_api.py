@@ -294,3 +294,12 @@ def test_pages_bad_input(client, path, param):
     assert "Invalid request" in r.text
     if param:
         assert param in r.text
+
+
+def test_api_reference_page_offline(client):
+    """A server-rendered API reference (no CDN) lists every endpoint with its parameters' ranges."""
+    r = client.get("/api-reference")
+    assert r.status_code == 200
+    assert "<code>GET /api/stress</code>" in r.text and "<code>GET /api/cbam</code>" in r.text
+    assert "<code>share_cut</code></td><td>number (optional)</td><td>≥ 0, ≤ 1</td>" in r.text
+    assert "cdn" not in r.text.lower().replace("it loads swagger ui from a cdn", "")

@@ -112,6 +112,19 @@ def create_app() -> FastAPI:
     def app_js() -> Response:
         return Response(_static_text("app.js"), media_type="application/javascript")
 
+    @app.get("/api-reference", response_class=HTMLResponse, include_in_schema=False)
+    def api_reference(request: Request) -> HTMLResponse:
+        eps = []
+        for path, item in app.openapi()["paths"].items():
+            if not path.startswith("/api/") or "get" not in item:
+                continue
+            op = item["get"]
+            params = [_param_doc(q) for q in op.get("parameters", [])]
+            eps.append({"path": path, "summary": op.get("summary", ""), "params": params})
+        html = _env().get_template("reference.html.j2").render(
+            pages=PAGES, active="api", endpoints=eps, version=__version__, navq=_nav_query(request))
+        return HTMLResponse(html)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
@@ -264,6 +277,40 @@ def create_app() -> FastAPI:
         return HTMLResponse(html, status_code=status)
 
     return app
+
+
+def _param_doc(q: dict[str, Any]) -> dict[str, str]:
+    """One query parameter of the OpenAPI schema as table cells (type, allowed values or range, default)."""
+    sch = q.get("schema", {})
+    alts = sch.get("anyOf", [sch])
+    types, allowed = [], []
+    for a in alts:
+        if a.get("type") == "null":
+            continue
+        if "$ref" in a:
+            types.append("choice")
+        else:
+            types.append(a.get("type", "?"))
+        if "enum" in a:
+            allowed.append(" | ".join(map(str, a["enum"])))
+        rng = []
+        for k, sym in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+            if k in a:
+                rng.append(f"{sym} {a[k]}")
+        if "pattern" in a:
+            rng.append(f"pattern {a['pattern']}")
+        if "maxLength" in a:
+            rng.append(f"≤ {a['maxLength']} chars")
+        if rng:
+            allowed.append(", ".join(rng))
+    if any(a.get("$ref") for a in alts):
+        from samarkand.web.api import domain_choices
+
+        allowed.append(" | ".join(domain_choices()))
+    d = sch.get("default")
+    return {"name": q["name"], "type": " or ".join(types) + ("" if q.get("required") else " (optional)"),
+            "allowed": "; ".join(allowed), "default": "" if d is None else str(d),
+            "description": q.get("description", "") or sch.get("description", "")}
 
 
 def _which(msg: str, params: dict[str, Any]) -> str | None:
