@@ -258,3 +258,18 @@ def test_pdf_output(home, tmp_path):
     r = run_cli("brief", "EU27", "KAZ", "--format", "pdf", "-o", str(out), "-q", home=home)
     assert r.returncode == 0, r.stderr
     assert out.read_bytes()[:5] == b"%PDF-" and out.stat().st_size > 20_000
+
+
+@pytest.mark.slow
+def test_pdf_charts_are_static_svg(shipped_brief):
+    """For the PDF every chart is drawn to SVG (kaleido + local Chromium), the map included."""
+    pytest.importorskip("kaleido")
+    import base64
+
+    from samarkand.brief import figure_images
+
+    b, _ = shipped_brief
+    imgs = figure_images(b)
+    assert set(imgs) == {f.id for s in b.sections for f in s.figures}
+    svg = base64.b64decode(imgs["dep-map"].split("base64,")[1].split('"')[0]).decode()
+    assert svg.startswith("<svg") and svg.count("<path") > 150      # the countries were drawn

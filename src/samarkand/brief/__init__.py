@@ -158,14 +158,17 @@ def asset_text(name: str) -> str:
     return resources.files("samarkand.brief").joinpath("assets", name).read_text("utf-8")
 
 
-def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | None = None) -> str:
+def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | None = None,
+                figure_html: dict[str, str] | None = None, extra_css: str = "") -> str:
+    """The brief as one HTML page; ``figure_html`` replaces figures by static markup (the PDF's SVG images)."""
     import plotly
 
     from samarkand import __version__
     from samarkand.brief import figures as F
 
     ctx = brief.ctx
-    divs = {f.id: F.to_div(f.fig, f"fig-{f.id}") for s in brief.sections for f in s.figures}
+    divs = {f.id: (f"<!--static-->{figure_html[f.id]}<!--/static-->" if figure_html and f.id in figure_html
+                   else F.to_div(f.fig, f"fig-{f.id}")) for s in brief.sections for f in s.figures}
     fp = dict(ctx.flows_provenance) if ctx.flows_provenance else (
         {"dataset": ctx.dataset, "problem": ctx.flows_problem} if ctx.flows_problem else {"dataset": ctx.dataset})
     ds_line = f"{ctx.dataset}"
@@ -185,17 +188,73 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
         intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
                "shipped reference data; each section lists the data behind it."),
-        css=asset_text("style.css"), geo_assets_js=F.GEO_ASSETS_JS, plotly_js=F.plotly_js() if include_plotlyjs else "",
+        css=asset_text("style.css") + extra_css, geo_assets_js=F.GEO_ASSETS_JS, plotly_js=F.plotly_js() if include_plotlyjs else "",
         sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
 
 
-def render_pdf(html: str) -> bytes:
+def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:
+    """Each figure as an ``<img>`` with an inline SVG data URI, drawn by kaleido with the local Chromium.
+
+    Returns {} when kaleido is not installed.  Plotly's base-layer topojson is pointed at a temporary local
+    file (an empty topology), so no map request leaves the machine.
+    """
+    try:
+        import kaleido  # noqa: F401
+    except ImportError:
+        return {}
+    import base64
+    import json
+    import tempfile
+    from pathlib import Path
+
+    import plotly.io as pio
+
+    from samarkand.brief import figures as F
+
+    figs = [f for s in brief.sections for f in s.figures]
+    if not figs:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="samarkand-fig-") as d:
+        empty = {"type": "Topology", "arcs": [],
+                 "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in F._EMPTY_LAYERS}}
+        for name in ("world_110m", "world_50m"):
+            Path(d, f"{name}.json").write_text(json.dumps(empty))
+        old = pio.defaults.topojson
+        pio.defaults.topojson = Path(d).as_uri() + "/"
+        try:
+            files = [str(Path(d, f"{i}.svg")) for i in range(len(figs))]
+            pio.write_images(fig=[f.fig for f in figs], file=files, format="svg", width=width)
+        finally:
+            pio.defaults.topojson = old
+        out = {}
+        for f, path in zip(figs, files):
+            p = Path(path)
+            if p.exists() and p.stat().st_size > 0:
+                b64 = base64.b64encode(p.read_bytes()).decode()
+                out[f.id] = f'<img class="chart" alt="{f.id}" src="data:image/svg+xml;base64,{b64}">'
+        return out
+
+
+PDF_CSS = """
+@page { size: A4; margin: 14mm 12mm; @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+html { font-size: 10.5px; } body { background: #fff; }
+header.top { background: #fff; color: #1d2733; padding: 0 0 8px; border-bottom: 2px solid #1f4e79; }
+header.top p, nav.toc a { color: #1d2733; } nav.toc { display: none; }
+main { max-width: none; padding: 0; } section.pillar, section.block { border: 0; padding: 8px 0; }
+.cards { grid-template-columns: repeat(3, 1fr); } .figure { break-inside: avoid; }
+img.chart { width: 100%; height: auto; } table.data { font-size: 8px; } table.data th { position: static; }
+h2 { break-after: avoid; } h3 { break-after: avoid; }
+"""
+
+
+def render_pdf(brief: Brief | str) -> bytes:
     """PDF of the brief through WeasyPrint (optional extra ``samarkand[pdf]``).
 
-    WeasyPrint does not run JavaScript: the PDF carries the text, headline figures and tables; the charts are
-    in the HTML edition.
+    WeasyPrint does not run JavaScript, so each chart is drawn to SVG beforehand by kaleido (part of the
+    ``pdf`` extra; it drives the local Chromium).  Without kaleido the PDF says where each chart is instead.
+    A raw HTML string (an already rendered brief) is accepted too; its charts are then replaced by that note.
     """
     try:
         import weasyprint
@@ -206,8 +265,13 @@ def render_pdf(html: str) -> bytes:
                          "(or `pip install weasyprint`)") from exc
     import re
 
-    # drop the scripts and chart containers (WeasyPrint cannot run them) and say where the charts are
-    body = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
-    body = re.sub(r"<!--plot-->.*?<!--/plot-->", "<em>[interactive chart: see the HTML edition of this brief]</em>",
-                  body, flags=re.S)
-    return weasyprint.HTML(string=body).write_pdf()
+    if isinstance(brief, Brief):
+        imgs = figure_images(brief)
+        html = render_html(brief, include_plotlyjs=False, figure_html=imgs, extra_css=PDF_CSS)
+    else:
+        html = brief
+    # charts that could not be drawn statically: say where they are (WeasyPrint cannot run the scripts)
+    html = re.sub(r"<script\b.*?</script>", "", html, flags=re.S)
+    html = re.sub(r"<!--plot-->.*?<!--/plot-->",
+                  "<em>[interactive chart: see the HTML edition of this brief]</em>", html, flags=re.S)
+    return weasyprint.HTML(string=html).write_pdf()

@@ -60,8 +60,8 @@ def register(app: typer.Typer) -> None:
 
             brief = assemble(a, b, year, dataset=dataset, progress=progress)
             progress("render")
-            html = render_html(brief)
-            data = render_pdf(html) if fmt is BriefFormat.pdf else html.encode("utf-8")
+            html = render_html(brief) if fmt is BriefFormat.html else ""
+            data = render_pdf(brief) if fmt is BriefFormat.pdf else html.encode("utf-8")
             prog.update(task, completed=len(steps), description="Done")
         output.parent.mkdir(parents=True, exist_ok=True) if str(output.parent) not in ("", ".") else None
         output.write_bytes(data)
