@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Benchmark: the EC 2021 dependency screen for ALL reporters, DuckDB SQL (samarkand) vs straightforward pandas.
+
+    python benchmarks/bench_dependencies.py [--rows 10M] [--countries 200] [--products 5000] [--threads 2]
+
+Synthetic BACI-shaped panel (one year; BACI has ~11 M rows a year for ~200 countries × ~5,000 HS6 codes):
+
+- countries: ``--countries`` three-letter codes; exporter and importer sizes follow Zipf laws
+  (weight ∝ rank^-1.1 for exporters, rank^-0.9 for importers), as trade is dominated by a few large economies;
+- products: the first ``--products`` HS 2022 six-digit codes of the shipped nomenclature, with log-normal
+  popularity (σ = 1), so some products are traded by almost every pair and most by few;
+- rows: each product gets rows ∝ its popularity (at most every ordered pair of distinct countries); its
+  (exporter, importer) pairs are drawn without replacement with probability ∝ exporter size × importer size
+  (Gumbel top-k), so keys are unique and there is no self-trade.  Density = rows / (countries² × products):
+  10 M rows ≈ 5 %, BACI's order;
+- value_usd: log-normal (μ = 9, σ = 2.5) × exporter size × importer size — heavy-tailed like BACI values.
+
+Each implementation runs in its own subprocess on the same Parquet file (peak RSS measured there with
+``resource.getrusage``): **samarkand** = :func:`samarkand.methods.dependencies.screen_frame` over a DuckDB view of
+the file, reporter map = every country to itself; **pandas** = read the Parquet file, then groupby / merge
+(import HHI, extra share, exports, ratio, world-export HHI, top supplier and top-3 string, criteria, flag).
+The two outputs are compared row by row (HHI, ratio, flag) before the timings are printed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+YEAR = 2024
+
+
+def parse_rows(s: str) -> int:
+    s = s.strip().upper()
+    mult = {"K": 10 ** 3, "M": 10 ** 6, "G": 10 ** 9}.get(s[-1], 1)
+    return int(float(s[:-1] if s[-1] in "KMG" else s) * mult)
+
+
+def country_codes(n: int) -> list[str]:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    return [letters[i // 676 % 26] + letters[i // 26 % 26] + letters[i % 26] for i in range(n)]
+
+
+def generate(path: Path, rows: int, n_countries: int, n_products: int, seed: int = 7) -> None:
+    """Write the synthetic panel (documented in the module docstring) to ``path`` as Parquet."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from samarkand import products
+
+    rng = np.random.default_rng(seed)
+    codes = np.array(country_codes(n_countries))
+    hs = np.array(sorted(products.nomenclature()["hs6"])[:n_products])
+    w_exp = 1.0 / np.arange(1, n_countries + 1) ** 1.1
+    w_imp = 1.0 / np.arange(1, n_countries + 1) ** 0.9
+    w_imp = w_imp[rng.permutation(n_countries)]  # big importers are not exactly the big exporters
+    w_prod = rng.lognormal(0.0, 1.0, n_products)
+    pe, pi, pp = w_exp / w_exp.sum(), w_imp / w_imp.sum(), w_prod / w_prod.sum()
+    # rows per product ∝ popularity, capped at every ordered pair of distinct countries
+    n_pairs = n_countries * (n_countries - 1)
+    per = np.minimum(np.floor(pp * rows).astype(np.int64), n_pairs)
+    short = rows - per.sum()
+    order = np.argsort(-pp)
+    while short > 0:  # hand the rounding remainder to the most popular products that still have room
+        room = order[per[order] < n_pairs][:short]
+        per[room] += 1
+        short = rows - per.sum()
+    ee, ii = np.divmod(np.arange(n_countries * n_countries), n_countries)
+    keep = ee != ii
+    ee, ii = ee[keep], ii[keep]
+    logw = np.log(pe[ee]) + np.log(pi[ii])
+    e_parts, i_parts, p_parts = [], [], []
+    for prod in np.flatnonzero(per):
+        k = int(per[prod])
+        # weighted sampling of k distinct pairs without replacement (Gumbel top-k)
+        g = logw + rng.gumbel(size=len(logw))
+        sel = np.argpartition(-g, k - 1)[:k] if k < len(g) else np.arange(len(g))
+        e_parts.append(ee[sel])
+        i_parts.append(ii[sel])
+        p_parts.append(np.full(k, prod, dtype=np.int32))
+    e, i, p = (np.concatenate(x) for x in (e_parts, i_parts, p_parts))
+    rows = len(e)
+    value = rng.lognormal(9.0, 2.5, rows) * (1 + 50 * pe[e]) * (1 + 50 * pi[i])
+    tbl = pa.table({"year": pa.array(np.full(rows, YEAR, dtype=np.int16)),
+                    "exporter": pa.array(codes[e]), "importer": pa.array(codes[i]), "hs6": pa.array(hs[p]),
+                    "value_usd": pa.array(np.round(value, 0)), "quantity_t": pa.nulls(rows, pa.float64())})
+    pq.write_table(tbl, path, compression="zstd", row_group_size=1_000_000)
+
+
+# ------------------------------------------------------------------------------------------------
+def run_samarkand(path: str, out: str, threads: int) -> dict:
+    from samarkand.methods.dependencies import screen_frame
+    from samarkand.store import DatasetInfo, Flows
+
+    t0 = time.perf_counter()
+    info = DatasetInfo(name="synthetic", source="bench", release=None, hs_revision="HS22", years=[YEAR], rows=0,
+                       checksum=None, imported_at="", directory=path)
+    fl = Flows.from_parquet(path, info)
+    fl.con.execute(f"SET threads TO {threads}")
+    countries = [r[0] for r in fl.con.execute("SELECT DISTINCT importer FROM flows UNION "
+                                              "SELECT DISTINCT exporter FROM flows").fetchall()]
+    rm = pd.DataFrame({"year": YEAR, "iso3": countries, "reporter": countries})
+    res = screen_frame(fl, rm, YEAR, "ec2021")
+    dt = time.perf_counter() - t0
+    res[["reporter", "hs6", "import_hhi", "import_export_ratio", "extra_share", "top_supplier",
+         "dependent"]].to_parquet(out)
+    return {"seconds": dt, "rows_out": len(res), "dependent": int(res["dependent"].sum())}
+
+
+def run_pandas(path: str, out: str) -> dict:
+    """Straightforward pandas: every country is a reporter; imports from all partners are extra."""
+    t0 = time.perf_counter()
+    df = pd.read_parquet(path, columns=["year", "exporter", "importer", "hs6", "value_usd"])
+    for c in ("exporter", "importer", "hs6"):
+        df[c] = df[c].astype("category")
+    t1 = time.perf_counter()
+    d = df[(df["year"] == YEAR) & (df["value_usd"] > 0)]
+    imp = d.groupby(["importer", "hs6", "exporter"], observed=True)["value_usd"].sum().reset_index()
+    imp["extra_tot"] = imp.groupby(["importer", "hs6"], observed=True)["value_usd"].transform("sum")
+    imp["s2"] = (imp["value_usd"] / imp["extra_tot"]) ** 2
+    scr = imp.groupby(["importer", "hs6"], observed=True).agg(extra=("value_usd", "sum"), import_hhi=("s2", "sum"))
+    top = imp.sort_values(["importer", "hs6", "value_usd", "exporter"], ascending=[True, True, False, True])
+    top = top.groupby(["importer", "hs6"], observed=True).head(3)
+    top["lab"] = top["exporter"].astype(str) + " " + (top["value_usd"] / top["extra_tot"]).map("{:.2f}".format)
+    g = top.groupby(["importer", "hs6"], observed=True)
+    scr["top3_suppliers"] = g["lab"].agg("; ".join)
+    scr["top_supplier"] = g["exporter"].first().astype(str)
+    exp = d.groupby(["exporter", "hs6"], observed=True)["value_usd"].sum()
+    exp.index = exp.index.set_names(["importer", "hs6"])
+    scr = scr.join(exp.rename("exports"), how="left")
+    scr["exports"] = scr["exports"].fillna(0.0)
+    w = d.groupby(["hs6", "exporter"], observed=True)["value_usd"].sum().reset_index()
+    w["s2"] = (w["value_usd"] / w.groupby("hs6", observed=True)["value_usd"].transform("sum")) ** 2
+    scr = scr.join(w.groupby("hs6", observed=True)["s2"].sum().rename("world_export_hhi"), on="hs6")
+    scr["extra_share"] = 1.0  # a country has no intra-bloc partner
+    scr["import_export_ratio"] = np.where(scr["exports"] > 0, scr["extra"] / scr["exports"].where(scr["exports"] > 0),
+                                          np.inf)
+    scr["dependent"] = (scr["import_hhi"] > 0.4) & (scr["extra_share"] > 0.5) & (scr["import_export_ratio"] > 1.0)
+    t2 = time.perf_counter()
+    res = scr.reset_index().rename(columns={"importer": "reporter"})
+    res["reporter"] = res["reporter"].astype(str)
+    res["hs6"] = res["hs6"].astype(str)
+    res[["reporter", "hs6", "import_hhi", "import_export_ratio", "extra_share", "top_supplier",
+         "dependent"]].to_parquet(out)
+    return {"seconds": t2 - t0, "compute_seconds": t2 - t1, "rows_out": len(res),
+            "dependent": int(res["dependent"].sum())}
+
+
+def child(which: str, path: str, out: str, threads: int) -> None:
+    r = run_samarkand(path, out, threads) if which == "samarkand" else run_pandas(path, out)
+    r["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kB
+    print(json.dumps(r))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", default="10M", help="unique flows in the panel (10M, 25M ...)")
+    ap.add_argument("--countries", type=int, default=200)
+    ap.add_argument("--products", type=int, default=5000)
+    ap.add_argument("--threads", type=int, default=2, help="DuckDB threads")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--keep", type=Path, default=None, help="directory to keep the generated Parquet in")
+    ap.add_argument("--skip-pandas", action="store_true", help="time samarkand only (for very large panels)")
+    ap.add_argument("--_child", nargs=3, metavar=("WHICH", "PATH", "OUT"), help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a._child:
+        child(a._child[0], a._child[1], a._child[2], a.threads)
+        return
+    rows = parse_rows(a.rows)
+    work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench_dep_"))
+    work.mkdir(parents=True, exist_ok=True)
+    data = work / f"panel_{rows}_{a.countries}_{a.products}_{a.seed}.parquet"
+    if not data.exists():
+        t0 = time.perf_counter()
+        generate(data, rows, a.countries, a.products, a.seed)
+        print(f"generated {rows:,} rows in {time.perf_counter() - t0:.1f} s → {data} "
+              f"({data.stat().st_size / 2 ** 20:.0f} MiB)")
+    results = {}
+    for which in (["samarkand"] if a.skip_pandas else ["samarkand", "pandas"]):
+        out = work / f"out_{which}.parquet"
+        p = subprocess.run([sys.executable, __file__, "--threads", str(a.threads), "--_child", which, str(data),
+                            str(out)], capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+        if p.returncode != 0:
+            sys.exit(f"{which} failed:\n{p.stderr}")
+        results[which] = json.loads(p.stdout.strip().splitlines()[-1])
+        r = results[which]
+        extra = f", compute only {r['compute_seconds']:.1f} s" if "compute_seconds" in r else ""
+        print(f"{which:9s}: {r['seconds']:7.1f} s{extra}; peak RSS {r['peak_rss_mb']:,.0f} MiB; "
+              f"{r['rows_out']:,} (reporter, product) rows, {r['dependent']:,} dependent")
+    if "pandas" in results:
+        s = pd.read_parquet(work / "out_samarkand.parquet").set_index(["reporter", "hs6"]).sort_index()
+        p = pd.read_parquet(work / "out_pandas.parquet").set_index(["reporter", "hs6"]).sort_index()
+        same = (s.index.equals(p.index)
+                and np.allclose(s["import_hhi"], p["import_hhi"], rtol=1e-9)
+                and np.allclose(s["import_export_ratio"], p["import_export_ratio"], rtol=1e-9)
+                and (s["dependent"] == p["dependent"]).all()
+                and (s["top_supplier"] == p["top_supplier"]).all())
+        print(f"results agree (HHI, ratio, top supplier, flag on every row): {same}")
+        rs, rp = results["samarkand"], results["pandas"]
+        print(f"ratio pandas/samarkand: {rp['seconds'] / rs['seconds']:.2f}× wall time "
+              f"(pandas compute only: {rp['compute_seconds'] / rs['seconds']:.2f}×); "
+              f"peak memory {rp['peak_rss_mb'] / rs['peak_rss_mb']:.2f}×")
+    if not a.keep:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
