@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 
 from samarkand.brief import figures as F
-from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, method, pick,
-                                      run)
+from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, display_name,
+                                      method, pick, run)
 
 
 def _frame(res, *names: str, sort: str | None = None, ascending: bool = False) -> pd.DataFrame:
@@ -334,7 +334,8 @@ def _corridors(sec: Section, ctx: Context) -> None:
 
 def crm_section(ctx: Context) -> Section:
     sec = Section("crm", "Critical raw materials",
-                  f"Critical Raw Materials Act benchmarks, and {ctx.b_name}'s place in the EU's supply.")
+                  f"Critical Raw Materials Act benchmarks, and "
+                  f"{display_name(partner_country(ctx) or ctx.b)}'s place in the EU's supply.")
     crm = lambda: method("crm")  # noqa: E731
     bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm().benchmark())
     if bench is not None:
@@ -372,23 +373,29 @@ def crm_section(ctx: Context) -> Section:
                                            "world_top_share", "caveat")],
                                     "Trade is a proxy for sourcing: EU production is not in trade data.",
                                     max_rows=40))
-    part = run(sec, f"{ctx.b}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(ctx.b))
+    P = partner_country(ctx)
+    if P is None:
+        sec.notices.append(Notice("info", f"Neither {ctx.a} nor {ctx.b} is a single country outside the EU: the "
+                                          "CRM study's country view is not shown."))
+        return sec
+    P_name = display_name(P)
+    part = run(sec, f"{P}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(P))
     if part is not None:
         p = part.table
         if len(p):
             top = p.iloc[0]
-            sec.headlines.append(Headline(f"{ctx.b}'s largest share of global supply",
+            sec.headlines.append(Headline(f"{P}'s largest share of global supply",
                                           f"{top['global_share']:.0%}", f"{top['material']} ({top['stage']}); "
                                           f"EU sourcing share {top['eu_share']:.0%}", sec.id))
             d = p.assign(label=p["material"] + " (" + p["stage"].astype(str) + ")")
             _fig(sec, "crm-partner", lambda: F.grouped_bars(d, "label", {"global_share": "share of global supply",
                                                                           "eu_share": "share of EU sourcing"},
-                                                            f"{ctx.b_name}'s place in critical raw materials",
+                                                            f"{P_name}'s place in critical raw materials",
                                                             top=15, yformat=".0%"),
-                 f"Where {ctx.b_name}'s share of EU sourcing is below its share of global supply, there is room "
+                 f"Where {P_name}'s share of EU sourcing is below its share of global supply, there is room "
                  "to grow.")
-        sec.tables.append(Table(f"{ctx.b_name}'s place, by material and stage", p, "…_if: the EU's concentration "
-                                f"if {ctx.b}'s share of EU sourcing rose to its share of global supply.",
+        sec.tables.append(Table(f"{P_name}'s place, by material and stage", p, "…_if: the EU's concentration "
+                                f"if {P}'s share of EU sourcing rose to its share of global supply.",
                                 max_rows=25))
     return sec
 
@@ -401,14 +408,44 @@ def _bench_fig(d: pd.DataFrame):
 
 # --- norms ---------------------------------------------------------------------------------------------------
 
+EU_CODES = ("EU27", "EU27_2020")
+
+
+def in_eu(code: str, year: int | None) -> bool:
+    """The EU itself or one of its members in ``year`` (2024 when no year)."""
+    from samarkand.economies import is_bloc, members
+
+    if code in EU_CODES:
+        return True
+    return not is_bloc(code) and code in members("EU27", year or 2024)
+
+
 def cbam_exporter(ctx: Context) -> str:
-    """CBAM applies to goods entering the EU: the exporter is the non-EU economy of the pair."""
-    return ctx.b if ctx.a in ("EU27", "EU27_2020") else ctx.a
+    """CBAM applies to goods entering the EU: the exporter is the economy of the pair outside the EU."""
+    if in_eu(ctx.a, ctx.year) and not in_eu(ctx.b, ctx.year):
+        return ctx.b
+    if in_eu(ctx.b, ctx.year) and not in_eu(ctx.a, ctx.year):
+        return ctx.a
+    return ctx.b
+
+
+def partner_country(ctx: Context) -> str | None:
+    """The single country of the pair whose place in EU supply / convergence is shown (b preferred)."""
+    from samarkand.economies import is_bloc
+
+    for c in (ctx.b, ctx.a):
+        if not is_bloc(c) and not in_eu(c, ctx.year):
+            return c
+    for c in (ctx.b, ctx.a):
+        if not is_bloc(c):
+            return c
+    return None
 
 
 def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str, ...] = ("RUS", "CHN")) -> Section:
     sec = Section("norms", "Norms: CBAM exposure and convergence",
-                  f"What will the EU's carbon border adjustment cost {ctx.b_name}'s exporters from 2026 to 2034, "
+                  f"What will the EU's carbon border adjustment cost {display_name(cbam_exporter(ctx))}'s exporters "
+                  "from 2026 to 2034, "
                   "and are the two converging on governance and in the UN?")
     cbam_part(sec, ctx, ets_price=ets_price)
     alignment_part(sec, ctx, vs=vs)
@@ -447,27 +484,34 @@ def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_pr
 
 
 def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
-    al = run(sec, f"Convergence of {ctx.b} with {ctx.a}", lambda: method("alignment", "alignment")(ctx.b, ctx.a, vs=vs))
+    A = partner_country(ctx)
+    if A is None:
+        sec.notices.append(Notice("info", f"Convergence compares one country with a reference; neither {ctx.a} nor "
+                                          f"{ctx.b} is a single country."))
+        return
+    R = ctx.a if A == ctx.b else ctx.b
+    vs = tuple(v for v in vs if v not in (A, R))
+    al = run(sec, f"Convergence of {A} with {R}", lambda: method("alignment", "alignment")(A, R, vs=vs))
     if al is not None:
         fp = al.extras.get("foreign_policy")
         if fp is not None and not fp.empty:
             last = fp[fp["year"] == fp["year"].max()]
-            ref = last[last["reference"] == ctx.a]
+            ref = last[last["reference"] == R]
             if len(ref):
-                sec.headlines.append(Headline(f"UN voting distance {ctx.b}–{ctx.a} ({int(ref.iloc[0]['year'])})",
+                sec.headlines.append(Headline(f"UN voting distance {A}–{R} ({int(ref.iloc[0]['year'])})",
                                               f"{ref.iloc[0]['distance']:.2f}",
                                               "ideal-point distance; vs " + ", ".join(
                                                   f"{r}: {v:.2f}" for r, v in zip(last["reference"], last["distance"])
-                                                  if r != ctx.a), sec.id))
+                                                  if r != R), sec.id))
             _fig(sec, "align-un", lambda: F.lines(fp, "year", "distance", "reference",
-                                                  f"UN General Assembly ideal-point distance of {ctx.b} to each "
+                                                  f"UN General Assembly ideal-point distance of {A} to each "
                                                   "reference", ytitle="|Δ ideal point|"),
                  "Lower is closer; for a bloc the reference is the median of its members' ideal points.")
         gov = al.extras.get("governance")
         if gov is not None and not gov.empty:
-            g = gov[gov["reference"] == ctx.a]
+            g = gov[gov["reference"] == R]
             _fig(sec, "align-wgi", lambda: F.lines(g, "year", "gap", "indicator",
-                                                   f"Governance gap of {ctx.b} to the {ctx.a} median (WGI)",
+                                                   f"Governance gap of {A} to the {R} median (WGI)",
                                                    ytitle="WGI estimate gap"),
                  "Gap = the country's estimate minus the reference members' median per WGI dimension; 0 = parity.")
         sec.tables.append(Table("Convergence trends", al.table, max_rows=20))
