@@ -273,6 +273,11 @@ def test_domain_restricts_products():
     assert res.provenance["domain"] == "crm" and res.provenance["domain_source"]
     with pytest.raises(InputError, match="available: agrifood"):
         dependencies("EU27", 2024, domain="nonsense")
+    # the shipped dataset holds 30 CRM codes only: no health product → say what is there
+    with pytest.raises(NotInStoreError, match="no product of domain 'health'.*products available: 250490"):
+        dependencies("EU27", 2024, domain="health")
+    e = dependencies("EU27", 2024, domain="energy")  # chapter 27: coking coal 270112 is in the shipped codes
+    assert e.table["hs6"].tolist() == ["270112"]
 
 
 def test_domains_table_sources():
@@ -399,6 +404,10 @@ def test_cli_fresh_install_eu27_2024(tmp_path):
     assert p.returncode == 0 and "KAZ" in p.stdout and "0.62" in p.stdout
     p = _cli("KAZ", "--year", "2024", "--method", "geodep", "--by-supplier", "--format", "csv", home=tmp_path)
     assert p.returncode == 0 and p.stdout.startswith("supplier,")
+    p = _cli("EU27", "--year", "2024", "--method", "geodep", "--format", "json", home=tmp_path)
+    out = json.loads(p.stdout)
+    assert out["provenance"]["years"] == [2022, 2023, 2024] and set(out["extras"]) == {"by_supplier", "leverage"}
+    assert all(r["years_met"] >= 2 for r in out["rows"])
 
 
 @pytest.mark.parametrize("args,msg", [

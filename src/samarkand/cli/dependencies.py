@@ -101,7 +101,8 @@ def dependencies_cmd(
         title = f"{code} {year}: bilateral leverage ({'all' if all_ else 'dependent'} products, {method})"
     else:
         table = res.table if all_ else res.table.loc[res.table["dependent"]].reset_index(drop=True)
-        view = Result(table, res.provenance, {}, res.notes)
+        # JSON carries the "on whom" and leverage tables too (API consumers); table/CSV show the screen only
+        view = Result(table, res.provenance, res.extras if fmt is Format.json else {}, res.notes)
         title = (f"{code} {year}: {'products screened' if all_ else 'dependent products'} ({method}"
                  f"{', risk-ranked' if risk else ''})")
         if fmt is Format.table:

@@ -13,6 +13,11 @@ is a foreign dependency of the EU when all three hold, in one year:
 3. limited substitutability by EU production: M / X > 1, X = EU exports of the product (intra + extra;
    the Commission's proxy of EU production); X = 0 counts as +∞.
 
+On mirror-consistent flows such as BACI, intra-EU imports equal intra-EU exports, so M > X ≥ intra implies
+M / (M + intra) > 0.5: criterion 3 implies criterion 2 with the default thresholds (the Commission's Comext
+data, with its reporting asymmetries, does not have this property).  A product can therefore fail criterion 2
+alone only with a stricter ``extra_share`` threshold.  For a country reporter intra = 0 and the share is 1.
+
 **geodep** — CEPII GeoDep (Lefebvre K. and Wibaux P., "Import dependencies: where does the EU stand?",
 CEPII Policy Brief No 47, September 2024; database page https://cepii.fr/cepii/en/bdd_modele/bdd_modele_item.asp?id=41).
 For every country and year: (1) HHI of the country's import sources > 0.4; (2) HHI of world exports of the
@@ -442,6 +447,14 @@ def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
                                   f"'{fl.info.name}'; products available: {shown}")
     if scope is not None and not scope:
         raise InputError(f"no product is both in domain '{domain}' and in the products given")
+    if domain and scope is not None:
+        in_store = {r[0] for r in fl.con.execute(
+            "SELECT DISTINCT hs6 FROM flows WHERE year IN (SELECT unnest(?))", [years]).fetchall()}
+        if not scope & in_store:
+            avail = sorted(in_store)
+            shown = ", ".join(avail[:60]) + (f" … ({len(avail)} in all)" if len(avail) > 60 else "")
+            raise NotInStoreError(f"no product of domain '{domain}' ({len(scope)} HS6 codes) has flows in "
+                                  f"{years[-1]} in dataset '{fl.info.name}'; products available: {shown}")
     return sorted(scope) if scope is not None else None
 
 
