@@ -261,8 +261,8 @@ def render_pdf(brief: Brief | str) -> bytes:
     except ImportError as exc:  # pragma: no cover - depends on the environment
         from samarkand.errors import InputError
 
-        raise InputError("--format pdf needs WeasyPrint: install it with `pip install 'samarkand[pdf]'` "
-                         "(or `pip install weasyprint`)") from exc
+        raise InputError("--format pdf needs WeasyPrint: install the 'pdf' extra of samarkand, or run: "
+                         "pip install weasyprint kaleido") from exc
     import re
 
     if isinstance(brief, Brief):

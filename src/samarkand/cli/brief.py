@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
         year: Optional[int] = typer.Option(None, "--year", "-y", help="Trade year (default: latest in the dataset)"),
         output: Path = typer.Option(Path("brief.html"), "--output", "-o", help="File to write"),
         fmt: BriefFormat = typer.Option(BriefFormat.html, "--format", "-f",
-                                        help="html (self-contained) or pdf (needs samarkand[pdf], i.e. WeasyPrint)"),
+                                        help="html (self-contained) or pdf (needs the 'pdf' extra: WeasyPrint, kaleido)"),
         dataset: Optional[str] = typer.Option(None, "--dataset", help="Flows dataset (default: most recent import, "
                                                                       "else the shipped baci-crm)"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),
@@ -44,8 +44,8 @@ def register(app: typer.Typer) -> None:
             try:
                 import weasyprint  # noqa: F401
             except ImportError as exc:
-                raise InputError("--format pdf needs WeasyPrint, which is not installed: "
-                                 "pip install 'samarkand[pdf]' (or use --format html)") from exc
+                raise InputError("--format pdf needs WeasyPrint, which is not installed: install the 'pdf' extra "
+                                 "of samarkand, or run: pip install weasyprint kaleido (or use --format html)") from exc
         err = Console(stderr=True)
         steps = ["context", *SECTION_ORDER, "render"]
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
