@@ -239,7 +239,8 @@ def _reference_screen(df: pd.DataFrame, members: frozenset[str], year: int) -> p
         rows.append({"hs6": h, "extra": e, "intra": intra, "exports": x, "hhi": hhi, "share": share,
                      "ratio": ratio, "whhi": float(((w / w.sum()) ** 2).sum()), "top": top,
                      "dep": bool(hhi > 0.4 and share > 0.5 and ratio > 1)})
-    return pd.DataFrame(rows).set_index("hs6")
+    cols = ["hs6", "extra", "intra", "exports", "hhi", "share", "ratio", "whhi", "top", "dep"]
+    return pd.DataFrame(rows, columns=cols).set_index("hs6")
 
 
 @pytest.mark.parametrize("reporter", ["EU27", "KAZ"])
@@ -265,6 +266,54 @@ def test_shipped_every_product_recomputed(reporter):
         # sanity on real data: permanent magnets 850511 — China is the main extra-EU supplier
         assert got.loc["850511", "top_supplier"] == "CHN" and got.loc["850511", "dependent"]
         assert res.provenance["dataset"] == "baci-crm" and res.provenance["release"] == "V202601"
+
+
+@pytest.mark.parametrize("reporter", ["EU27", "KAZ"])
+def test_shipped_geodep_recomputed(reporter):
+    """GeoDep 2024 = all of (import HHI > 0.4, world-export HHI > 0.4, ratio > 1) in ≥ 2 of 2022–2024."""
+    from samarkand import reference
+
+    df = reference.load("flows_baci_crm")
+    met = {}
+    for y in (2022, 2023, 2024):
+        r = _reference_screen(df, economies.members(reporter, y), y)
+        ok = (r["hhi"] > 0.4) & (r["whhi"] > 0.4) & (r["ratio"] > 1)
+        for h, v in ok.items():
+            met[h] = met.get(h, 0) + int(v)
+    got = dependencies(reporter, 2024, "geodep").table.set_index("hs6")
+    assert set(got.index) == set(met)
+    for h, n in met.items():
+        assert got.loc[h, "years_met"] == n, h
+        assert bool(got.loc[h, "dependent"]) == (n >= 2), h
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["DEU", "FRA", "KAZ", "CHN", "RUS", "USA"]),
+                          st.sampled_from(["DEU", "FRA", "KAZ", "CHN", "RUS", "USA"]),
+                          st.sampled_from(["810411", "280470", "250490"]),
+                          st.integers(min_value=1, max_value=1000)), min_size=1, max_size=40))
+def test_random_panels_match_reference(rows):
+    """On random small panels the SQL screen equals the pandas reference route (EU27 and a country)."""
+    df = pd.DataFrame(rows, columns=["exporter", "importer", "hs6", "value_usd"])
+    df = df[df["exporter"] != df["importer"]].groupby(["exporter", "importer", "hs6"], as_index=False).sum()
+    if df.empty:
+        return
+    df["year"], df["quantity_t"] = 2024, np.nan
+    fl = Flows.from_frame(df)
+    for rep in ("EU27", "KAZ"):
+        mem = economies.members(rep, 2024)
+        if not (df["importer"].isin(mem) | df["exporter"].isin(mem)).any():
+            continue
+        ref = _reference_screen(df, mem, 2024)
+        got = dependencies(rep, 2024, flows=fl).table.set_index("hs6")
+        assert set(got.index) == set(ref.index)
+        if ref.empty:  # the reporter only exports
+            continue
+        got = got.loc[ref.index]
+        assert np.allclose(got["import_hhi"], ref["hhi"], equal_nan=True)
+        assert np.allclose(got["import_export_ratio"], ref["ratio"], equal_nan=True)
+        assert np.allclose(got["world_export_hhi"], ref["whhi"])
+        assert (got["dependent"] == ref["dep"]).all()
 
 
 def test_domain_restricts_products():
