@@ -223,11 +223,15 @@ def build_router() -> APIRouter:
 
     @r.get("/dependencies", summary="Dependency screen (EC 2021 / CEPII GeoDep)")
     def dependencies(reporter: EconomyQ = "EU27", year: Year = None,
-                     method: Literal["ec2021", "geodep"] = "ec2021",
+                     method: Annotated[Literal["ec2021", "geodep"], Query(
+                         description="ec2021: European Commission SWD(2021) 352; geodep: CEPII GeoDep 2024")] = "ec2021",
                      domain: Annotated[Domain | None, Query(description="Restrict to a domain")] = None,  # type: ignore[valid-type]
                      supplier: Annotated[str | None, Query(max_length=60, description="Keep products this "
                                                            "economy supplies (leverage table)")] = None,
-                     dependent_only: bool = False, risk: bool = False,
+                     dependent_only: Annotated[bool, Query(description="Only products meeting every "
+                                                           "criterion")] = False,
+                     risk: Annotated[bool, Query(description="Add risk-weighted HHI (WGI governance and UN "
+                                                 "ideal-point distance of suppliers)")] = False,
                      dataset: Dataset = None, limit: Limit = None) -> Response:
         rep = economy("reporter", reporter)
         sup = economy("supplier", supplier) if supplier else None
@@ -297,7 +301,8 @@ def build_router() -> APIRouter:
                   year: Year = None,
                   avoid: Annotated[str | None, Query(max_length=300, description="Comma-separated economies")] = None,
                   favour: Annotated[str | None, Query(max_length=300)] = None,
-                  objective: Literal["risk_hhi", "hhi"] = "risk_hhi",
+                  objective: Annotated[Literal["risk_hhi", "hhi"], Query(
+                      description="Minimise Σ risk·share² (risk_hhi) or Σ share² (hhi)")] = "risk_hhi",
                   max_shift: Annotated[float | None, Query(gt=0, le=1)] = None,
                   growth: Annotated[float, Query(ge=0, le=10)] = 0.0,
                   dataset: Dataset = None) -> Response:
@@ -329,7 +334,8 @@ def build_router() -> APIRouter:
                share_cut: Annotated[float, Query(ge=0, le=1, description="Fraction of supply cut")] = 1.0,
                diversion: Annotated[float | None, Query(ge=0, le=1, description="Share of remaining suppliers' "
                                                        "third-country exports that can be diverted")] = None,
-               suppliers: Literal["current", "all"] = "current",
+               suppliers: Annotated[Literal["current", "all"], Query(
+                   description="Who can replace: current suppliers only, or every exporter")] = "current",
                dataset: Dataset = None, limit: Limit = None) -> Response:
         rep = economy("reporter", reporter)
         cuts = economy_list("cut", cut)
@@ -355,7 +361,8 @@ def build_router() -> APIRouter:
                                                              "transit countries to close")] = None,
                   close_links: Annotated[str | None, Query(max_length=400, description="Comma-separated link "
                                                            "names to close")] = None,
-                  capacity: Literal["low", "high"] = "low") -> Response:
+                  capacity: Annotated[Literal["low", "high"], Query(
+                      description="Low or high end of each link's sourced capacity range")] = "low") -> Response:
         ct = economy_list("close_transit", close_transit)
         cl = [s.strip() for s in close_links.split(",") if s.strip()] if close_links else []
         params = {"commodity": commodity, "close_transit": ct, "close_links": cl, "capacity": capacity}
