@@ -95,7 +95,7 @@ def test_ec2021_eu_every_product_by_hand(fx):
 
     # ranking: dependent first, by extra imports (ties by code): 720293 (100), 810411 (100), 811010 (90)
     assert res.table["hs6"].tolist()[:3] == ["720293", "810411", "811010"]
-    assert res.provenance["thresholds"]["name"] == "EC_2021"
+    assert res.provenance["thresholds"] == {"name": "EC_2021", **EC_2021}
     assert res.provenance["members"] == sorted(economies.members("EU27", 2024))
 
 
@@ -142,6 +142,7 @@ def test_by_supplier_and_leverage_by_hand(fx):
 def test_geodep_two_of_three_years(fx):
     res = dependencies("KAZ", 2024, "geodep", flows=Flows.from_frame(fx))
     assert res.provenance["years"] == [2022, 2023, 2024]
+    assert res.provenance["thresholds"] == {"name": "GEODEP_2024", **GEODEP_2024}
     # 811010: 2022 met (KAZ HHI 1, world CHN only → 1, exports 0 → ∞);
     #         2023 not met: world exports CHN 45, RUS 45, USA 20 → (45²+45²+20²)/110² = 0.368 ≤ 0.4;
     #         2024 met: KAZ HHI 0.8²+0.2² = 0.68, world (98²+2²)/100² = 0.9608, ∞  → 2 of 3 → dependent

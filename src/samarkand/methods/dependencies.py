@@ -468,10 +468,5 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-def rank_dependencies(df: pd.DataFrame) -> pd.DataFrame:
-    """Dependent products only, ranked by extra imports (the CLI default view)."""
-    return df.loc[df["dependent"]].reset_index(drop=True)
-
-
 __all__ = ["dependencies", "screen_frame", "reporter_map", "by_supplier", "leverage", "EC_2021", "GEODEP_2024",
            "GEODEP", "SCREEN_COLUMNS", "method_years"]
