@@ -35,6 +35,7 @@ all reporters at once (``benchmarks/bench_dependencies.py``).
 from __future__ import annotations
 
 import uuid
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any, Literal
@@ -284,8 +285,7 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
 
     df = screen_frame(fl, rm, int(year), method, thr, prods)
     df = df.drop(columns=["reporter", "year"], errors="ignore")
-    desc = products_mod.descriptions()
-    df.insert(1, "description", df["hs6"].map(desc).fillna(""))
+    df.insert(1, "description", df["hs6"].map(_descriptions()).fillna(""))
     df = df[SCREEN_COLUMNS]
     df = df.sort_values(["dependent", "extra_imports_usd", "hs6"], ascending=[False, False, True],
                         ignore_index=True)
@@ -456,6 +456,20 @@ def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
             raise NotInStoreError(f"no product of domain '{domain}' ({len(scope)} HS6 codes) has flows in "
                                   f"{years[-1]} in dataset '{fl.info.name}'; products available: {shown}")
     return sorted(scope) if scope is not None else None
+
+
+@lru_cache(maxsize=1)
+def _descriptions() -> dict[str, str]:
+    """HS 2022 wording, else the HS17 / HS92 wording (BACI's code lists) for codes HS 2022 dropped."""
+    from samarkand import reference
+
+    lists = reference.load("hs_codes")
+    out: dict[str, str] = {}
+    for rev in ("HS92", "HS17"):
+        sel = lists[lists["revision"] == rev]
+        out.update(zip(sel["hs6"], sel["description"]))
+    out.update(products_mod.descriptions())
+    return out
 
 
 def _check_code(code: str) -> str:
