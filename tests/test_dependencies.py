@@ -466,7 +466,7 @@ def test_cli_fresh_install_eu27_2024(tmp_path):
     (["EU27", "--year", "2024", "--products", "123456"], "does not exist"),
     (["EU27", "--year", "2024", "--products", "010121"], "products available"),
     (["EU27", "--year", "2024", "--domain", "foo"], "available: agrifood"),
-    (["EU27", "--year", "2024", "--method", "nope"], "ec2021 or geodep"),
+    (["EU27", "--year", "2024", "--method", "nope"], "choose ec2021 or geodep"),
     (["KAZ", "--materials"], "reporter must be EU27"),
     (["EU27", "--year", "2024", "--dataset", "nothere"], "available: baci-crm"),
 ])

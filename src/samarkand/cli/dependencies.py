@@ -1,6 +1,7 @@
 """`samarkand dependencies REPORTER --year Y`: the EC 2021 / CEPII GeoDep dependency screen and its views."""
 from __future__ import annotations
 
+from enum import Enum
 from typing import Optional
 
 import typer
@@ -8,6 +9,11 @@ import typer
 from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit
 from samarkand.errors import InputError
+
+class MethodOpt(str, Enum):
+    ec2021 = "ec2021"
+    geodep = "geodep"
+
 
 TABLE_COLUMNS = {
     "ec2021": ["hs6", "description", "extra_imports_usd", "extra_share", "import_export_ratio", "import_hhi",
@@ -38,7 +44,8 @@ def _parse_thresholds(items: list[str]) -> dict[str, float]:
 def dependencies_cmd(
     reporter: str = typer.Argument(..., help="ISO3 country (KAZ), country name or bloc (EU27, EAEU, C5)"),
     year: Optional[int] = typer.Option(None, "--year", "-y", help="year screened (default: latest in the dataset)"),
-    method: str = typer.Option("ec2021", "--method", "-m", help="ec2021 (EC SWD(2021) 352) | geodep (CEPII 2024)"),
+    method: str = typer.Option("ec2021", "--method", "-m",
+                               help="ec2021 (EC SWD(2021) 352) | geodep (CEPII GeoDep 2024)"),
     domain: Optional[str] = typer.Option(None, "--domain", "-d",
                                          help="energy | crm | cbam | fertilisers | agrifood | health | tech"),
     products: Optional[str] = typer.Option(None, "--products", "-p", help="HS6 codes, comma-separated"),
@@ -65,6 +72,9 @@ def dependencies_cmd(
     from samarkand.methods.dependencies import dependencies
     from samarkand.provenance import Result
 
+    # a plain string checked here (not an Enum) so that a wrong value is an InputError → exit status 2
+    if method not in [m.value for m in MethodOpt]:
+        raise InputError(f"--method '{method}': choose ec2021 or geodep")
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
     code = economies.resolve(reporter)
@@ -79,8 +89,6 @@ def dependencies_cmd(
             res.table = res.table.head(top)
         emit(res, fmt, title="EU sourcing concentration by material and stage (CRM study 2023)")
         return
-    if method not in ("ec2021", "geodep"):
-        raise InputError(f"--method '{method}': choose ec2021 or geodep")
     if year is None:
         from samarkand.store import open_flows
 
