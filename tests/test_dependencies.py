@@ -492,3 +492,14 @@ def test_cli_on_imported_fixture_dataset(tmp_path, fx):
     assert got.loc["810411", "import_hhi"] == pytest.approx(0.68)
     p = _cli("JPN", "--year", "2024", "--dataset", "fixture", home=tmp_path)
     assert p.returncode == 2 and "economies with flows in 2024" in p.stderr
+
+
+def test_benchmark_script_small(tmp_path):
+    """The benchmark runs end to end on a tiny panel and both implementations agree row by row."""
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_dependencies.py"
+    p = subprocess.run([sys.executable, str(script), "--rows", "20K", "--countries", "30", "--products", "100",
+                        "--keep", str(tmp_path)], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "SAMARKAND_HOME": str(tmp_path)})
+    assert p.returncode == 0, p.stderr
+    assert "results agree (HHI, ratio, top supplier, flag on every row): True" in p.stdout
+    assert "ratio pandas/samarkand" in p.stdout and "peak memory" in p.stdout
