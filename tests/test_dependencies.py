@@ -352,9 +352,10 @@ def test_supplier_risk_by_hand():
     wgi = pd.DataFrame({"iso3": ["CHN"] * 6 + ["RUS"] * 6, "year": 2023,
                         "indicator": ["va", "pv", "ge", "rq", "rl", "cc"] * 2,
                         "estimate": [-1.5, -0.5, 0.5, -0.5, -0.5, -0.5, -1.5, -1.0, -0.5, -1.0, -1.5, -1.5]})
-    ip = pd.DataFrame({"iso3": ["DEU", "FRA", "ITA", "CHN", "RUS", "USA"], "year": 2024,
-                       "idealpointfp": [1.0, 1.2, 0.8, -0.5, -1.0, 3.0], "idealpointall": np.nan})
-    sr = supplier_risk("DEU", 2024, ["CHN", "RUS", "S19"], wgi=wgi, ideal=ip).set_index("supplier")
+    ip = pd.DataFrame({"iso3": ["DEU", "FRA", "ITA", "CHN", "RUS", "USA", "VEN", "TWN"],
+                       "year": [2024] * 6 + [2022, 2019],
+                       "idealpointfp": [1.0, 1.2, 0.8, -0.5, -1.0, 3.0, -2.0, 2.0], "idealpointall": np.nan})
+    sr = supplier_risk("DEU", 2024, ["CHN", "RUS", "S19", "VEN", "TWN"], wgi=wgi, ideal=ip).set_index("supplier")
     # CHN: WGI mean (-1.5-0.5+0.5-0.5-0.5-0.5)/6 = -0.5 → g = (2.5+0.5)/5 = 0.6;
     #      distance |1.0 - (-0.5)| = 1.5 over span 3.0-(-1.0) = 4 → 0.375; risk = (0.6+0.375)/2
     assert sr.loc["CHN", "governance_risk"] == pytest.approx(0.6)
@@ -365,6 +366,12 @@ def test_supplier_risk_by_hand():
     # S19 in neither index → both components at maximum (1)
     assert sr.loc["S19", "risk"] == 1.0 and sr.loc["S19", "missing"] == "wgi, ideal_point"
     assert sr.attrs["provenance"]["wgi_year"] == 2023 and sr.attrs["provenance"]["ideal_point_year"] == 2024
+    # VEN: no 2024 point, its 2022 one is within 3 years → |1.0 - (-2.0)| = 3 over the 2024 span 4;
+    # no WGI → governance at maximum 1
+    assert sr.loc["VEN", "ideal_point_year"] == 2022 and sr.loc["VEN", "distance_risk"] == pytest.approx(3 / 4)
+    assert sr.loc["VEN", "risk"] == pytest.approx((1.0 + 0.75) / 2)
+    # TWN: last point 2019, more than 3 years before 2024 → missing
+    assert pd.isna(sr.loc["TWN", "ideal_point"]) and sr.loc["TWN", "risk"] == 1.0
     # bloc: median of members' ideal points (EU members in the table: DEU 1.0, FRA 1.2, ITA 0.8 → 1.0)
     sb = supplier_risk("EU27", 2024, ["CHN"], weights={"governance": 0, "distance": 1}, wgi=wgi, ideal=ip)
     assert sb.loc[0, "reporter_ideal_point"] == pytest.approx(1.0)

@@ -5,9 +5,11 @@ For a reporter r, a year Y and each supplier s:
 - governance risk g_s = clip((2.5 − WGI_s) / 5, 0, 1), where WGI_s is the mean of the six Worldwide
   Governance Indicators estimates (va, pv, ge, rq, rl, cc; each on a standard-normal scale of about
   −2.5 … 2.5, higher = better) of s in the latest WGI year ≤ Y (World Bank, WGI 2024 update, shipped
-  table ``wgi``).  0 = best possible governance, 1 = worst.
+  table ``wgi``).  0 = best possible governance, 1 = worst.  A country without an estimate that year takes
+  its latest one of at most ``MAX_LAG`` = 3 years before (named in the notes).
 - geopolitical distance d_s = |ip_r − ip_s|, ip = ``idealpointfp`` of Bailey, Strezhnev & Voeten (2017),
-  July 2025 release (shipped table ``ideal_points``), latest year ≤ Y with estimates.  For a bloc reporter
+  July 2025 release (shipped table ``ideal_points``), latest year ≤ Y with estimates (same 3-year fallback
+  per country).  For a bloc reporter
   ip_r is the **median** of its members' ideal points that year.  Distance risk δ_s = d_s / (max ip − min ip)
   over all countries that year, so 0 = same position, 1 = the widest gap in the Assembly.
 - risk_s = (w_g · g_s + w_d · δ_s) / (w_g + w_d); default weights 0.5 / 0.5 (:data:`DEFAULT_WEIGHTS`).
@@ -31,6 +33,8 @@ from samarkand.errors import InputError
 
 DEFAULT_WEIGHTS = {"governance": 0.5, "distance": 0.5}
 WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
+#: a country without an estimate in the year used takes its latest estimate of at most this many years before
+MAX_LAG = 3
 WGI_SOURCE = "World Bank, Worldwide Governance Indicators, 2024 update (mean of the six estimates)"
 IDEAL_SOURCE = ("Bailey, Strezhnev & Voeten (2017), UNGA ideal points, July 2025 release (idealpointfp); "
                 "bloc reporter: median of members")
@@ -49,8 +53,12 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return w
 
 
-def wgi_scores(year: int, wgi: pd.DataFrame | None = None) -> tuple[pd.Series, int]:
-    """Mean WGI estimate per ISO3 in the latest WGI year ≤ ``year``; returns (scores, year used)."""
+def wgi_scores(year: int, wgi: pd.DataFrame | None = None,
+               max_lag: int = MAX_LAG) -> tuple[pd.Series, pd.Series, int]:
+    """Mean WGI estimate per ISO3 in its latest year in [year − max_lag, year].
+
+    Returns (score, year used per ISO3, latest WGI year ≤ ``year`` overall).
+    """
     from samarkand import reference
 
     w = reference.load("wgi") if wgi is None else wgi
@@ -58,13 +66,16 @@ def wgi_scores(year: int, wgi: pd.DataFrame | None = None) -> tuple[pd.Series, i
     ys = sorted(int(y) for y in w["year"].unique() if int(y) <= int(year))
     if not ys:
         raise InputError(f"no WGI estimates for {year} or earlier (WGI starts in {int(w['year'].min())})")
-    used = ys[-1]
-    s = w[w["year"] == used].groupby("iso3")["estimate"].mean()
-    return s, used
+    w = w[(w["year"] <= int(year)) & (w["year"] >= int(year) - max_lag)]
+    m = w.groupby(["iso3", "year"], as_index=False)["estimate"].mean()
+    last = m.sort_values("year").groupby("iso3").tail(1).set_index("iso3")
+    return last["estimate"], last["year"].astype(int), ys[-1]
 
 
-def ideal_points(year: int, ip: pd.DataFrame | None = None) -> tuple[pd.Series, int]:
-    """idealpointfp per ISO3 in the latest year ≤ ``year`` with estimates; returns (points, year used)."""
+def ideal_points(year: int, ip: pd.DataFrame | None = None,
+                 max_lag: int = MAX_LAG) -> tuple[pd.Series, pd.Series, int]:
+    """idealpointfp per ISO3 in its latest year in [year − max_lag, year] (Assembly sessions a country
+    missed leave no estimate).  Returns (point, year used per ISO3, latest year ≤ ``year`` overall)."""
     from samarkand import reference
 
     d = reference.load("ideal_points") if ip is None else ip
@@ -72,9 +83,10 @@ def ideal_points(year: int, ip: pd.DataFrame | None = None) -> tuple[pd.Series, 
     ys = sorted(int(y) for y in d["year"].unique() if int(y) <= int(year))
     if not ys:
         raise InputError(f"no UN ideal points for {year} or earlier")
-    used = ys[-1]
-    sel = d[d["year"] == used]
-    return sel.groupby("iso3")["idealpointfp"].mean(), used
+    d = d[(d["year"] <= int(year)) & (d["year"] >= int(year) - max_lag)]
+    m = d.groupby(["iso3", "year"], as_index=False)["idealpointfp"].mean()
+    last = m.sort_values("year").groupby("iso3").tail(1).set_index("iso3")
+    return last["idealpointfp"], last["year"].astype(int), ys[-1]
 
 
 def supplier_risk(reporter: str, year: int, suppliers: Iterable[str], weights: Mapping[str, float] | None = None,
@@ -91,22 +103,23 @@ def supplier_risk(reporter: str, year: int, suppliers: Iterable[str], weights: M
     w = _weights(weights)
     code = economies.resolve(reporter)
     sups = sorted(set(suppliers))
-    g, gy = wgi_scores(year, wgi)
-    ip, iy = ideal_points(year, ideal)
+    g, g_years, gy = wgi_scores(year, wgi)
+    ip, ip_years, iy = ideal_points(year, ideal)
     members = sorted(economies.members(code, iy))
     mem_ip = ip.reindex(members).dropna()
     if mem_ip.empty:
         rep_ip = np.nan
     else:
         rep_ip = float(mem_ip.median())
-    span = float(ip.max() - ip.min())
+    cur = ip[ip_years == iy]  # the spread of positions in the Assembly of the year used
+    span = float(cur.max() - cur.min()) if len(cur) else float(ip.max() - ip.min())
     out = pd.DataFrame({"supplier": sups})
     out["wgi_mean"] = out["supplier"].map(g)
-    out["wgi_year"] = gy
+    out["wgi_year"] = out["supplier"].map(g_years).astype("Int64")
     out["governance_risk"] = ((2.5 - out["wgi_mean"]) / 5.0).clip(0, 1)
     out["ideal_point"] = out["supplier"].map(ip)
     out["reporter_ideal_point"] = rep_ip
-    out["ideal_point_year"] = iy
+    out["ideal_point_year"] = out["supplier"].map(ip_years).astype("Int64")
     out["distance"] = (out["ideal_point"] - rep_ip).abs()
     out["distance_risk"] = (out["distance"] / span).clip(0, 1) if span > 0 else 0.0
     gr, dr = out["governance_risk"], out["distance_risk"]
@@ -124,6 +137,11 @@ def supplier_risk(reporter: str, year: int, suppliers: Iterable[str], weights: M
         "governance": WGI_SOURCE, "wgi_year": gy, "distance": IDEAL_SOURCE, "ideal_point_year": iy,
         "reporter_ideal_point": None if np.isnan(rep_ip) else round(rep_ip, 4),
         "reporter_members_with_ideal_point": int(len(mem_ip)),
+        "earlier_years": {**{f"{k} wgi": int(v) for k, v in out.set_index("supplier")["wgi_year"].dropna().items()
+                             if int(v) != gy},
+                          **{f"{k} ideal_point": int(v) for k, v in
+                             out.set_index("supplier")["ideal_point_year"].dropna().items() if int(v) != iy}},
+        "max_lag_years": MAX_LAG,
         "weights": w, "missing_values": "set to 1 (maximum risk)" if missing == "max" else "component dropped",
         "formula": "risk = (w_g*clip((2.5-WGI)/5,0,1) + w_d*|ip_r-ip_s|/(max ip-min ip)) / (w_g+w_d)",
     }
@@ -165,6 +183,9 @@ def risk_weighted(fl: Any, rm: pd.DataFrame, code: str, year: int, screen: pd.Da
     out["top_supplier_risk"] = out["top_supplier"].map(dict(zip(sr["supplier"], sr["risk"])))
     prov = dict(sr.attrs["provenance"])
     notes = [f"risk: WGI of {prov['wgi_year']} and UN ideal points of {prov['ideal_point_year']} used for {year}."]
+    if prov["earlier_years"]:
+        notes.append("risk: earlier index years used for " + ", ".join(f"{k} ({v})" for k, v in
+                                                                       prov["earlier_years"].items()) + ".")
     miss = sr[sr["missing"] != ""]
     if len(miss):
         notes.append("risk: no index value for " + ", ".join(f"{s} ({m})" for s, m in zip(miss["supplier"], miss["missing"]))
