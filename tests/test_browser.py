@@ -214,3 +214,20 @@ def test_brief_offline_every_section_and_chart(tmp_path, browser):
     assert pg.evaluate("document.querySelectorAll('#fig-dep-map .choroplethlocation').length") > 150
     assert pg.locator("#limits li").count() >= 3
     ctx.close()
+
+
+def test_map_product_menu(server, page):
+    """The supplier map's menu shows one dependent product at a time (phosphorus: Kazakhstan the largest)."""
+    page.goto(server + "/dependencies")
+    plots(page)
+    page.locator("#fig-dep-map .updatemenu-header-group").click()
+    page.locator("#fig-dep-map .updatemenu-dropdown-button", has_text="280470 Phosphorus").click()
+    page.wait_for_timeout(500)
+    shown = page.evaluate("""() => { const d = document.getElementById('fig-dep-map');
+        const i = d.data.findIndex(t => t.visible === true && t.name && t.name.startsWith('280470'));
+        return i < 0 ? null : d.calcdata[i].map(p => [p.loc, p.z]); }""")
+    assert shown
+    top = max(shown, key=lambda lz: lz[1])[0]
+    assert top == "KAZ"
+    # the "all products" layer is hidden now
+    assert page.evaluate("document.getElementById('fig-dep-map').data[1].visible") is False

@@ -188,7 +188,7 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
         intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
                "shipped reference data; each section lists the data behind it."),
-        css=asset_text("style.css") + extra_css, geo_assets_js=F.GEO_ASSETS_JS, plotly_js=F.plotly_js() if include_plotlyjs else "",
+        css=asset_text("style.css") + extra_css, geo_assets_js=F.geo_assets_js(), plotly_js=F.plotly_js() if include_plotlyjs else "",
         sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
@@ -225,7 +225,7 @@ def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:
         pio.defaults.topojson = Path(d).as_uri() + "/"
         try:
             files = [str(Path(d, f"{i}.svg")) for i in range(len(figs))]
-            pio.write_images(fig=[f.fig for f in figs], file=files, format="svg", width=width)
+            pio.write_images(fig=[_static_fig(f.fig) for f in figs], file=files, format="svg", width=width)
         finally:
             pio.defaults.topojson = old
         out = {}
@@ -235,6 +235,16 @@ def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:
                 b64 = base64.b64encode(p.read_bytes()).decode()
                 out[f.id] = f'<img class="chart" alt="{f.id}" src="data:image/svg+xml;base64,{b64}">'
         return out
+
+
+def _static_fig(fig):
+    """For a static image: geometry inlined, dropdown menus removed (they cannot be used on paper)."""
+    from samarkand.brief import figures as F
+
+    f = F.with_inline_geometry(fig)
+    if f.layout.updatemenus:
+        f.update_layout(updatemenus=[])
+    return f
 
 
 PDF_CSS = """

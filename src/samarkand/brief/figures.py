@@ -103,34 +103,71 @@ def stacked_shares(df: pd.DataFrame, category: str, part: str, share: str, title
     return fig
 
 
+GEO_KEY = "samarkand-world-110m"   # the local world GeoJSON, registered once per page in PlotlyGeoAssets
+
+
 def world_map(df: pd.DataFrame, iso3: str, value: str, title: str, *, hover: str | None = None,
-              colorbar: str = "", colorscale: str = "Blues", highlight: list[str] | None = None) -> go.Figure:
-    """Choropleth of ``value`` by ISO3 on local geometry; countries without data are drawn in light grey."""
-    gj = geo.world_geojson()
+              colorbar: str = "", colorscale: str = "Blues", highlight: list[str] | None = None,
+              groups: dict[str, pd.DataFrame] | None = None, all_label: str = "all") -> go.Figure:
+    """Choropleth of ``value`` by ISO3 on local geometry; countries without data are drawn in light grey.
+
+    ``groups`` (label → frame with the same columns) adds a dropdown that shows one group at a time (e.g. one
+    product's suppliers).  Traces refer to the geometry by the key :data:`GEO_KEY`, which the page registers
+    once (:func:`geo_assets_js`), so the ~240 kB of country outlines are not repeated in every trace.
+    """
     on_map = geo.iso3_on_map()
-    d = df[df[iso3].isin(on_map)].dropna(subset=[value])
+
+    def trace(d: pd.DataFrame, name: str, visible: bool) -> go.Choropleth:
+        d = d[d[iso3].isin(on_map)].dropna(subset=[value])
+        return go.Choropleth(geojson=GEO_KEY, featureidkey="id", locations=d[iso3], z=d[value],
+                             colorscale=colorscale, marker_line_color="#ffffff", marker_line_width=0.4,
+                             colorbar=dict(title=dict(text=colorbar), thickness=12, len=0.7),
+                             text=d[hover] if hover else d[iso3], hovertemplate="%{text}<extra></extra>",
+                             name=name, visible=visible)
+
     fig = go.Figure()
-    fig.add_trace(go.Choropleth(geojson=gj, featureidkey="id", locations=sorted(on_map),
+    fig.add_trace(go.Choropleth(geojson=GEO_KEY, featureidkey="id", locations=sorted(on_map),
                                 z=[0] * len(on_map), colorscale=[[0, "#eeeeee"], [1, "#eeeeee"]],
                                 showscale=False, hoverinfo="skip", marker_line_color="#ffffff",
                                 marker_line_width=0.4, name="no data"))
-    fig.add_trace(go.Choropleth(geojson=gj, featureidkey="id", locations=d[iso3], z=d[value],
-                                colorscale=colorscale, marker_line_color="#ffffff", marker_line_width=0.4,
-                                colorbar=dict(title=dict(text=colorbar), thickness=12, len=0.7),
-                                text=d[hover] if hover else d[iso3], hovertemplate="%{text}<extra></extra>",
-                                name=colorbar))
+    fig.add_trace(trace(df, all_label, True))
+    labels = list(groups or {})
+    for lab in labels:
+        fig.add_trace(trace(groups[lab], lab, False))
     if highlight:
         hl = [c for c in highlight if c in on_map]
         if hl:
-            fig.add_trace(go.Choropleth(geojson=gj, featureidkey="id", locations=hl, z=[1] * len(hl),
+            fig.add_trace(go.Choropleth(geojson=GEO_KEY, featureidkey="id", locations=hl, z=[1] * len(hl),
                                         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
                                         showscale=False, marker_line_color="#c0504d", marker_line_width=1.6,
                                         hoverinfo="skip", name="pair"))
     fig.update_geos(visible=False, showland=False, showocean=False, showcoastlines=False,
                     showcountries=False, showlakes=False, showrivers=False, showframe=False,
                     projection_type="natural earth", lataxis_range=[-58, 85])
-    _layout(fig, title, height=420)
+    _layout(fig, title, height=440)
+    if labels:
+        n = len(fig.data)
+        buttons = []
+        for k, lab in enumerate([all_label] + labels):
+            vis = [True] * n
+            for j in range(len(labels) + 1):
+                vis[1 + j] = (j == k)
+            buttons.append(dict(label=lab, method="restyle", args=[{"visible": vis}]))
+        fig.update_layout(updatemenus=[dict(buttons=buttons, direction="down", x=0, xanchor="left", y=1.0,
+                                            yanchor="top", showactive=True, bgcolor="#ffffff",
+                                            bordercolor="#c5ced8", font=dict(size=11))],
+                          margin=dict(t=60))
     return fig
+
+
+def with_inline_geometry(fig: go.Figure) -> go.Figure:
+    """A copy whose traces carry the geometry itself (for renderers without the page's PlotlyGeoAssets)."""
+    f = go.Figure(fig)
+    gj = geo.world_geojson()
+    for t in f.data:
+        if getattr(t, "geojson", None) == GEO_KEY:
+            t.geojson = gj
+    return f
 
 
 def lines(df: pd.DataFrame, x: str, y: str, series: str, title: str, *, ytitle: str = "",
@@ -215,6 +252,14 @@ GEO_ASSETS_JS = ("window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: 
                      {"type": "Topology", "arcs": [],
                       "objects": {k: {"type": "GeometryCollection", "geometries": []} for k in _EMPTY_LAYERS}})
                      + ";" for n in ("world_110m", "world_50m")))
+
+
+@lru_cache(maxsize=1)
+def geo_assets_js() -> str:
+    """The script that registers, before any plot: the empty base-layer topologies (no CDN fetch) and the
+    local world GeoJSON under :data:`GEO_KEY` (plotly looks a string ``geojson`` up in PlotlyGeoAssets)."""
+    return (GEO_ASSETS_JS + f"window.PlotlyGeoAssets[{json.dumps(GEO_KEY)}] = "
+            + json.dumps(geo.world_geojson(), separators=(",", ":")) + ";")
 
 
 def to_div(fig: go.Figure, div_id: str) -> str:

@@ -105,10 +105,22 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
                                                         products=("hs6", lambda s: ", ".join(sorted(s)[:6])))
         g["hover"] = [f"{s}: {F.money(v)} in {n} dependent product(s) ({p})"
                       for s, v, n, p in zip(g["supplier"], g["imports_usd"], g["n"], g["products"])]
+        desc = dict(zip(dep["hs6"], dep["description"]))
+        groups = {}
+        for h in dep["hs6"].head(12):
+            gp = lev[lev["hs6"] == h].copy()
+            if gp.empty:
+                continue
+            gp["hover"] = [f"{s}: {F.money(v)} ({sh:.0%} of {ctx.a}'s extra imports of {h})"
+                           for s, v, sh in zip(gp["supplier"], gp["imports_usd"],
+                                               gp["supplier_share_of_reporter_imports"])]
+            groups[f"{h} {str(desc.get(h, ''))[:30]}"] = gp
         _fig(sec, "dep-map", lambda: F.world_map(g, "supplier", "imports_usd",
                                                  f"Who supplies {ctx.a}'s dependent products, {ctx.year} (USD)",
-                                                 hover="hover", colorbar="USD", highlight=[ctx.b]),
-             f"{ctx.a}'s imports of its dependent products, by supplying country ({ctx.b} outlined).")
+                                                 hover="hover", colorbar="USD", highlight=[ctx.b], groups=groups,
+                                                 all_label="all dependent products"),
+             f"{ctx.a}'s imports of its dependent products by supplying country ({ctx.b} outlined); the menu "
+             "shows one product at a time.")
         top_lev = lev.sort_values("imports_usd", ascending=False).head(20)
         sec.tables.append(Table("Who needs whom more: supplier's share of our imports vs our share of its exports",
                                 top_lev, "leverage_ratio > 1: the reporter needs the supplier more than the supplier "

@@ -100,7 +100,8 @@ def create_app() -> FastAPI:
 
     @app.get("/static/geo-assets.js", include_in_schema=False)
     def geo_js() -> Response:
-        return Response(F.GEO_ASSETS_JS, media_type="application/javascript")
+        return Response(F.geo_assets_js(), media_type="application/javascript",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/static/style.css", include_in_schema=False)
     def css() -> Response:
