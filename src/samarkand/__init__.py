@@ -29,6 +29,8 @@ _LAZY = {
     "InputError": ("samarkand.errors", "InputError"),
     "import_file": ("samarkand.sources", "import_file"),
     "dependencies": ("samarkand.methods.dependencies", "dependencies"),
+    "material_view": ("samarkand.methods.material_view", "material_view"),
+    "supplier_risk": ("samarkand.methods.risk", "supplier_risk"),
     "partnership": ("samarkand.methods.partnership", "partnership"),
     "rebalance": ("samarkand.methods.rebalance", "rebalance"),
     "stress": ("samarkand.methods.stress", "stress"),

@@ -128,7 +128,9 @@ class Flows:
         frame = df[FLOW_COLUMNS].copy()
         if frame["quantity_t"].dtype == object:
             frame["quantity_t"] = pd.to_numeric(frame["quantity_t"])
-        frame["hs6"] = frame["hs6"].astype(str)
+        from samarkand.products import pad_hs6
+
+        frame["hs6"] = frame["hs6"].map(pad_hs6)
         con = duckdb.connect()
         con.register("flows_frame", frame)
         con.execute("CREATE VIEW flows AS SELECT CAST(year AS INTEGER) AS year, exporter, importer, hs6, "

@@ -53,10 +53,19 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
-    except Exception as exc:  # click usage errors arrive here with standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:  # usage errors (bad option value, unknown option) arrive here with standalone_mode=False
+        usage_errors = _usage_error_types()
+        if isinstance(exc, usage_errors):
             exc.show()
             sys.exit(2)
         raise
+
+
+def _usage_error_types() -> tuple[type, ...]:
+    """Click's usage-error base class, both the standalone package's and the copy Typer >= 0.24 vendors."""
+    import click
+
+    types: list[type] = [click.ClickException]
+    base = typer.BadParameter.__mro__
+    types += [c for c in base if c.__name__ == "ClickException"]
+    return tuple(types)
