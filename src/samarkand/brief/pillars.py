@@ -5,7 +5,7 @@ import pandas as pd
 
 from samarkand.brief import figures as F
 from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, display_name,
-                                      method, pick, run)
+                                      method, run)
 
 
 def _frame(res, *names: str, sort: str | None = None, ascending: bool = False) -> pd.DataFrame:
