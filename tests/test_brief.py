@@ -236,6 +236,8 @@ def test_cli_bad_input_exit_2(home, tmp_path):
     assert r.returncode == 2 and "available years" in r.stderr
     r = run_cli("brief", "EU27", "KAZ", "--dataset", "nope", "-o", str(tmp_path / "x.html"), home=home)
     assert r.returncode == 2 and "no dataset named 'nope'" in r.stderr
+    r = run_cli("brief", "EU27", "KAZ", "--format", "docx", "-o", str(tmp_path / "x.html"), home=home)
+    assert r.returncode == 2 and "docx" in r.stderr
     assert not (tmp_path / "x.html").exists()
 
 
