@@ -80,8 +80,19 @@ def page(browser):
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.errors = errors
+    outside: list[str] = []
+
+    def route(rt):   # the dashboard must need nothing beyond the local server
+        if rt.request.url.startswith(("http://127.0.0.1:", "data:", "blob:", "about:")):
+            rt.continue_()
+        else:
+            outside.append(rt.request.url)
+            rt.abort()
+
+    pg.route("**/*", route)
     yield pg
     ctx.close()
+    assert outside == [], f"requests left the machine: {outside}"
 
 
 def plots(pg) -> dict[str, int]:
