@@ -18,7 +18,7 @@ from conftest import make_baci_zip, run_cli
 
 SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]
 FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall", "corridor-links",
-              "crm-benchmark", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
+              "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
 
 
 @pytest.fixture(scope="module")
@@ -138,6 +138,14 @@ def test_what_the_data_cannot_say(shipped_brief):
     assert f"only {n} critical-material HS6 codes" in sec
     # the CBAM method's own caveat (no official partner figures for 2022–2024) reaches the page
     assert "not found" in html
+    # every material-stage whose supply risk lacks an input is named (no value invented for it)
+    from samarkand.methods import crm
+
+    miss = crm.supply_risk().extras["missing_inputs"]
+    miss = miss[miss["sr_status"].str.startswith("input missing")]
+    assert len(miss) >= 1
+    for r in miss.itertuples(index=False):
+        assert any(f"Supply risk of {r.material} ({r.stage}) not computed" in x for x in lim), r.material
 
 
 def test_no_flows_sections_say_so_and_point_to_fetch(home):

@@ -202,6 +202,24 @@ def stacked_bars(df: pd.DataFrame, x: str, y: str, series: str, title: str, *, y
     return fig
 
 
+def scatter_xy(df: pd.DataFrame, x: str, y: str, label: str, title: str, *, xtitle: str = "",
+               ytitle: str = "", diagonal: bool = True) -> go.Figure:
+    """Points (x, y) labelled on hover, with the line y = x (e.g. computed next to published values)."""
+    d = df.dropna(subset=[x, y])
+    fig = go.Figure(go.Scatter(x=d[x], y=d[y], mode="markers", text=d[label], marker=dict(color=PALETTE[0], size=7,
+                                                                                          opacity=0.75),
+                               hovertemplate="%{text}<br>" + (xtitle or x) + ": %{x:.2f}<br>" + (ytitle or y)
+                               + ": %{y:.2f}<extra></extra>", name=""))
+    if diagonal and len(d):
+        hi = float(max(d[x].max(), d[y].max())) * 1.05
+        fig.add_scatter(x=[0, hi], y=[0, hi], mode="lines", line=dict(color="#999", dash="dash"), name="y = x",
+                        hoverinfo="skip")
+    _layout(fig, title, showlegend=False)
+    fig.update_xaxes(title_text=xtitle)
+    fig.update_yaxes(title_text=ytitle)
+    return fig
+
+
 def grouped_bars(df: pd.DataFrame, x: str, ys: dict[str, str], title: str, *, ytitle: str = "",
                  top: int = 15, yformat: str | None = None, horizontal: bool = False,
                  stacked: bool = False) -> go.Figure:

@@ -385,6 +385,7 @@ def crm_section(ctx: Context) -> Section:
                                            "world_top_share", "caveat")],
                                     "Trade is a proxy for sourcing: EU production is not in trade data.",
                                     max_rows=40))
+    _supply_risk(sec)
     P = partner_country(ctx)
     if P is None:
         sec.notices.append(Notice("info", f"Neither {ctx.a} nor {ctx.b} is a single country outside the EU: the "
@@ -410,6 +411,36 @@ def crm_section(ctx: Context) -> Section:
                                 f"if {P}'s share of EU sourcing rose to its share of global supply.",
                                 max_rows=25))
     return sec
+
+
+def _supply_risk(sec: Section) -> None:
+    """samarkand's supply risk (JRC formula, its own governance-weighted HHI) next to the study's values."""
+    sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)", lambda: method("crm").supply_risk())
+    if sr is None:
+        return
+    t = sr.table
+    ok = t["sr_samarkand"].notna()
+    sec.headlines.append(Headline("Supply risk recomputed from the study's inputs",
+                                  f"{int(ok.sum())} of {len(t)}",
+                                  "material-stages; the rest lack an input (listed under 'What the data cannot "
+                                  "say')", sec.id))
+    d = t.assign(label=t["material"] + " (" + t["stage"].astype(str) + ")")
+    _fig(sec, "crm-supply-risk", lambda: F.scatter_xy(d, "sr_published", "sr_samarkand", "label",
+                                                      "Supply risk: samarkand next to the EU study",
+                                                      xtitle="published SR (2023 study)",
+                                                      ytitle="SR computed by samarkand"),
+         "Points on the dashed line agree exactly; the study publishes SR rounded to one decimal and samarkand uses "
+         "today's WGI release.")
+    miss = t[~ok & t["sr_status"].astype(str).str.startswith("input missing")]
+    for r in miss.itertuples(index=False):
+        sec.limits.append(f"Supply risk of {r.material} ({r.stage}) not computed: {r.sr_status} in the shipped "
+                          "inputs (no value invented).")
+    sec.tables.append(Table("Supply risk by material and stage, highest first",
+                            t.sort_values("sr_samarkand", ascending=False, na_position="last")[
+                                cols(t, "material", "stage", "supply_scope", "ir", "eol_rir", "si_sr", "hhi_wgi_gs",
+                                     "hhi_wgi_eu", "sr_samarkand", "sr_published", "sr_status")],
+                            "SR = [HHI_GS·IR/2 + HHI_EU·(1−IR/2)]·(1−EoL-RIR)·SI; empty where an input is missing.",
+                            max_rows=20))
 
 
 def _bench_fig(d: pd.DataFrame):
