@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from samarkand.formatting import money
 from samarkand.errors import InputError
 from samarkand.methods import trade_indices as ti
 from samarkand.provenance import Result
@@ -68,17 +69,6 @@ SELECT hs6, exporter AS member,
 FROM flows WHERE year = $year AND value_usd > 0 AND list_contains($m, exporter) {scope}
 GROUP BY hs6, exporter
 """
-
-
-def _money(v: float) -> str:
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.2f} bn USD"
-    if a >= 1e6:
-        return f"{v / 1e6:.1f} m USD"
-    if a >= 1e3:
-        return f"{v / 1e3:.0f} k USD"
-    return f"{v:.0f} USD"
 
 
 def check_pair(a: str, b: str, year: int | None) -> tuple[str, str, list[str], list[str]]:
@@ -231,10 +221,10 @@ def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc)
         hhi_after[k] = (T, old_hhi, new_hhi)
         share = from_p / T if T > 0 else float("nan")
         status = "already supplies" if from_p > 0 else "could supply"
-        why = (f"{imp} depends on {k} (extra imports {_money(T)}, import HHI {old_hhi:.2f}, top supplier "
+        why = (f"{imp} depends on {k} (extra imports {money(T)}, import HHI {old_hhi:.2f}, top supplier "
                f"{rec.top_supplier} {rec.top_supplier_share:.0%}); {par} has RCA {rca_p:.1f} with world exports "
-               f"{_money(x_p)}, {'supplies ' + format(share, '.0%') + ' of ' + imp + ' imports' if from_p > 0 else 'does not supply ' + imp + ' yet'}"
-               f" and sells {_money(headroom)} to third countries; using it would cover {_money(coverable)} and "
+               f"{money(x_p)}, {'supplies ' + format(share, '.0%') + ' of ' + imp + ' imports' if from_p > 0 else 'does not supply ' + imp + ' yet'}"
+               f" and sells {money(headroom)} to third countries; using it would cover {money(coverable)} and "
                f"move {imp}'s HHI {old_hhi:.2f} → {new_hhi:.2f}"
                + (" (more concentrated: the partner is already a main supplier)" if new_hhi > old_hhi + 1e-9 else ""))
         rows.append({"importer": imp, "partner": par, "hs6": k, "description": desc.get(k, ""), "status": status,

@@ -34,6 +34,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from samarkand.formatting import money
 from samarkand.errors import InfeasibleError, InputError
 
 Objective = Literal["risk_hhi", "hhi"]
@@ -168,17 +169,6 @@ def _codes(values: Iterable[str] | str | None, year: int) -> set[str]:
     return out
 
 
-def _money(v: float) -> str:
-    a = abs(v)
-    if a >= 1e9:
-        return f"{v / 1e9:.2f} bn USD"
-    if a >= 1e6:
-        return f"{v / 1e6:.1f} m USD"
-    if a >= 1e3:
-        return f"{v / 1e3:.1f} k USD"
-    return f"{v:.0f} USD"
-
-
 def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str, float] | None,
               objective: str, risk_weights: Mapping[str, float] | None) -> tuple[dict[str, float], dict, list[str]]:
     """Risk weights per supplier and where they came from; notes name suppliers given a default."""
@@ -310,7 +300,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
     unknown_avoid = sorted(avoid_set - set(sup))
     if unknown_avoid and len(unknown_avoid) <= 10:
         notes.append(f"avoided but not exporting {hs6} in {year}: {', '.join(unknown_avoid)}")
-    new, path = optimise(prob, max_shift=max_shift, total=total, unit="USD", fmt=_money)
+    new, path = optimise(prob, max_shift=max_shift, total=total, unit="USD", fmt=lambda v: money(v, k_decimals=1))
     table = _table(prob, new, total, cap_usd, X, max_shift, unit_value=True)
     table = _with_components(table, comps)
     table.insert(0, "hs6", hs6)

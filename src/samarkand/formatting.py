@@ -1,0 +1,14 @@
+"""Human-readable figures for the sentences methods write into their tables (``why`` columns, notes)."""
+from __future__ import annotations
+
+
+def money(v: float, *, k_decimals: int = 0) -> str:
+    """1.234e9 → '1.23 bn USD', 4.5e6 → '4.5 m USD', 1500 → '2 k USD' (``k_decimals`` for thousands)."""
+    a = abs(v)
+    if a >= 1e9:
+        return f"{v / 1e9:.2f} bn USD"
+    if a >= 1e6:
+        return f"{v / 1e6:.1f} m USD"
+    if a >= 1e3:
+        return f"{v / 1e3:.{k_decimals}f} k USD"
+    return f"{v:.0f} USD"
