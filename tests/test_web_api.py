@@ -110,6 +110,35 @@ def test_stress(client, rows):
     assert mag2["lost_usd"] == pytest.approx(mag["lost_usd"] / 2)
 
 
+def test_stress_monte_carlo(client, rows):
+    b = client.get("/api/stress/monte-carlo", params={"reporter": "EU27", "cut": "CHN", "domain": "crm",
+                                                      "year": 2024, "n": 200, "seed": 3}).json()
+    mag = next(x for x in b["rows"] if x["hs6"] == "850511")
+    d = extra_imports(rows, "EU27", 2024, "850511")
+    assert mag["lost_usd"] == pytest.approx(d[d.exporter == "CHN"].value_usd.sum())
+    # percentiles are ordered and bounded by the loss
+    assert 0 <= mag["shortfall_p5"] <= mag["shortfall_p50"] <= mag["shortfall_p95"] <= mag["lost_usd"] * (1 + 1e-9)
+    assert b["provenance"]["diversion"]["draws"] == 200
+
+
+def test_stress_materials(client):
+    b = client.get("/api/stress/materials", params={"cut": "CHN"}).json()
+    mg = next(x for x in b["rows"] if x["material"] == "Magnesium")
+    # China's share of EU magnesium sourcing in the study is 97 %: cut fully, that share is lost
+    assert mg["lost_share"] == pytest.approx(0.97, abs=0.005)
+    assert mg["shortfall_share"] == pytest.approx(mg["lost_share"] - mg["replacement_share"], abs=1e-6)
+
+
+def test_crm_hs6_and_agrifood(client, rows):
+    b = client.get("/api/crm/hs6", params={"importer": "EU27", "year": 2024}).json()
+    mg = next(x for x in b["rows"] if x["hs6"] == "810411")
+    d = extra_imports(rows, "EU27", 2024, "810411")
+    top = d.groupby("exporter").value_usd.sum().sort_values()
+    assert mg["top_third_iso3"] == top.index[-1] and mg["top_third_share"] == pytest.approx(top.iloc[-1] / top.sum())
+    a = client.get("/api/agrifood", params={"year": 2024}).json()
+    assert {x["year"] for x in a["rows"]} == {2024} and any(x["item"] == "Wheat" for x in a["rows"])
+
+
 def test_rebalance(client, rows):
     r = client.get("/api/rebalance", params={"reporter": "EU27", "product": "280470", "year": 2024,
                                              "avoid": "VNM", "growth": 0.5})
@@ -209,6 +238,14 @@ def test_alignment(client):
     ("/api/cbam", {"intensity_cut": 1.2}, "intensity_cut", "less than or equal to 1"),
     ("/api/cbam", {"exporter": "Atlantis"}, "exporter", "unknown economy"),
     ("/api/alignment", {"vs": "RUS,Atlantis"}, "vs", "unknown economy 'Atlantis'"),
+    ("/api/stress/monte-carlo", {"n": 5}, "n", "greater than or equal to 10"),
+    ("/api/stress/monte-carlo", {"dist": "normal"}, "dist", "'uniform' or 'beta'"),
+    ("/api/stress/monte-carlo", {"low": 0.8, "high": 0.2}, "high", "below low"),
+    ("/api/stress/materials", {"cut": "Oz"}, "cut", "unknown economy 'Oz'"),
+    ("/api/stress/materials", {"share_cut": 2}, "share_cut", "less than or equal to 1"),
+    ("/api/crm/hs6", {"material": "Unobtainium"}, "material", "unknown material"),
+    ("/api/crm/hs6", {"year": 1990}, "year", "available years"),
+    ("/api/agrifood", {"year": 2010}, "year", "greater than or equal to 2018"),
     ("/api/alignment", {"measure": "votes"}, "measure", "'idealpointfp' or 'idealpointall'"),
     ("/api/alignment", {"year_from": 2010, "year_to": 2000}, "year_to", "before year_from"),
 ])
@@ -232,7 +269,7 @@ def test_openapi_documents_every_endpoint_with_typed_parameters(client):
     for p in ["/api/datasets", "/api/dependencies", "/api/materials", "/api/partnership", "/api/rebalance",
               "/api/stress", "/api/corridors", "/api/crm/benchmark", "/api/crm/partner", "/api/crm/criticality",
               "/api/crm/concentration", "/api/crm/supply-risk", "/api/crm/reproduce", "/api/cbam",
-              "/api/alignment"]:
+              "/api/alignment", "/api/stress/monte-carlo", "/api/stress/materials", "/api/crm/hs6", "/api/agrifood"]:
         assert p in paths and paths[p]["get"]["summary"], p
     params = {q["name"]: q for q in paths["/api/stress"]["get"]["parameters"]}
     sc = params["share_cut"]["schema"]

@@ -355,6 +355,77 @@ def build_router() -> APIRouter:
 
         return respond("stress", params, compute, limit=limit)
 
+    @r.get("/stress/monte-carlo", summary="Stress test with uncertain diversion rates (percentiles over draws)")
+    def stress_mc(reporter: EconomyQ = "EU27",
+                  cut: Annotated[str, Query(min_length=2, max_length=300)] = "CHN",
+                  year: Year = None, domain: Annotated[Domain | None, Query()] = None,  # type: ignore[valid-type]
+                  share_cut: Annotated[float, Query(ge=0, le=1)] = 1.0,
+                  n: Annotated[int, Query(ge=10, le=5000, description="Number of draws")] = 500,
+                  dist: Annotated[Literal["uniform", "beta"], Query(description="Distribution of diversion rates")]
+                  = "uniform",
+                  low: Annotated[float, Query(ge=0, le=1)] = 0.0, high: Annotated[float, Query(ge=0, le=1)] = 1.0,
+                  seed: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+                  dataset: Dataset = None, limit: Limit = None) -> Response:
+        rep = economy("reporter", reporter)
+        cuts = economy_list("cut", cut)
+        if high < low:
+            raise ParamError("high", f"high ({high}) is below low ({low})")
+        params = {"reporter": rep, "cut": cuts, "year": year, "domain": _domain(domain), "share_cut": share_cut,
+                  "n": n, "dist": dist, "low": low, "high": high, "seed": seed, "dataset": dataset}
+
+        def compute() -> Result:
+            from samarkand.methods.stress import stress_monte_carlo
+
+            fl = open_flows_checked(dataset, year)
+            return stress_monte_carlo(rep, cuts, domain=_domain(domain), year=year, share_cut=share_cut, n=n,
+                                      dist=dist, low=low, high=high, seed=seed, flows=fl)
+
+        return respond("stress/monte-carlo", params, compute, limit=limit)
+
+    @r.get("/stress/materials", summary="Material-level stress on the EU CRM study (share of EU sourcing lost)")
+    def stress_materials(cut: Annotated[str, Query(min_length=2, max_length=300)] = "CHN",
+                         share_cut: Annotated[float, Query(ge=0, le=1)] = 1.0,
+                         diversion: Annotated[float | None, Query(ge=0, le=1)] = None,
+                         limit: Limit = None) -> Response:
+        cuts = economy_list("cut", cut)
+        params = {"cut": cuts, "share_cut": share_cut, "diversion": diversion}
+
+        def compute() -> Result:
+            from samarkand.methods.stress import stress_materials as sm
+
+            kw = {} if diversion is None else {"diversion": diversion}
+            return sm(cuts, share_cut=share_cut, **kw)
+
+        return respond("stress/materials", params, compute, limit=limit)
+
+    @r.get("/crm/hs6", summary="CRMA benchmark at HS6 level on trade flows (codes mapped to materials)")
+    def crm_hs6(importer: EconomyQ = "EU27", year: Year = None,
+                material: Annotated[str | None, Query(max_length=60)] = None,
+                threshold: Annotated[float, Query(gt=0, le=1)] = 0.65,
+                dataset: Dataset = None, limit: Limit = None) -> Response:
+        imp = economy("importer", importer)
+        params = {"importer": imp, "year": year, "material": material, "threshold": threshold, "dataset": dataset}
+
+        def compute() -> Result:
+            from samarkand.methods import crm
+
+            fl = open_flows_checked(dataset, year)
+            return crm.hs6_concentration(flows=fl, year=year, importer=imp, material=material, threshold=threshold)
+
+        return respond("crm/hs6", params, compute, limit=limit)
+
+    @r.get("/agrifood", summary="Kazakhstan's agricultural exports to EU members (FAOSTAT), by item")
+    def agrifood(year: Annotated[int | None, Query(ge=2018, le=2024, description="FAOSTAT year")] = None,
+                 limit: Limit = None) -> Response:
+        params = {"year": year}
+
+        def compute() -> Result:
+            from samarkand.methods.agrifood import kaz_eu_agrifood
+
+            return kaz_eu_agrifood(year)
+
+        return respond("agrifood", params, compute, limit=limit)
+
     @r.get("/corridors", summary="Kazakhstan's export corridors: max-flow before/after closures")
     def corridors(commodity: Annotated[str, Query(max_length=40)] = "crude",
                   close_transit: Annotated[str | None, Query(max_length=200, description="Comma-separated "
