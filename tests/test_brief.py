@@ -17,7 +17,8 @@ from samarkand.store import FLOW_COLUMNS
 from conftest import make_baci_zip, run_cli
 
 SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]
-FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall", "corridor-links",
+FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
+              "stress-materials", "corridor-links",
               "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
 
 
@@ -169,7 +170,7 @@ def test_no_flows_sections_say_so_and_point_to_fetch(home):
     assert dep.figures == []
     stress_sec = next(s for s in b.sections if s.id == "stress")
     assert any("samarkand data fetch" in n.text for n in stress_sec.notices)
-    assert all(f.id == "corridor-links" for f in stress_sec.figures)
+    assert {f.id for f in stress_sec.figures} == {"stress-materials", "corridor-links"}   # flow-free parts
     html = render_html(b)
     assert "holds no flows" in html and "samarkand data fetch" in html
 

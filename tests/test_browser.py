@@ -109,7 +109,8 @@ def plots(pg) -> dict[str, int]:
 PAGES = [("/", ["fig-dep-map", "fig-stress-cutoffs", "fig-crm-benchmark", "fig-cbam-cost"]),
          ("/dependencies", ["fig-dep-products", "fig-dep-map"]),
          ("/partnership", ["fig-partner-opps", "fig-agrifood"]),
-         ("/stress", ["fig-stress-cutoffs", "fig-stress-shortfall", "fig-corridor-links"]),
+         ("/stress", ["fig-stress-cutoffs", "fig-stress-shortfall", "fig-stress-materials",
+                      "fig-corridor-links"]),
          ("/crm", ["fig-crm-benchmark", "fig-crm-supply-risk", "fig-crm-partner"]),
          ("/cbam", ["fig-cbam-cost"]),
          ("/convergence", ["fig-align-un", "fig-align-wgi"])]
@@ -219,7 +220,8 @@ def test_brief_offline_every_section_and_chart(tmp_path, browser):
     for sid in ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]:
         assert pg.locator(f"section#{sid}").count() == 1, sid
     assert pg.locator("h1#headline").inner_text() == "EU27 and Kazakhstan: building strategic autonomy together"
-    for fid in ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall", "corridor-links",
+    for fid in ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
+                "stress-materials", "corridor-links",
                 "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]:
         assert got.get(f"fig-{fid}", 0) > 0, (fid, got)
     assert pg.evaluate("document.querySelectorAll('#fig-dep-map .choroplethlocation').length") > 150

@@ -267,6 +267,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
         prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
         sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
     if not results:
+        _material_stress(sec, ctx, cut or ["CHN"], share_cut)
         if not cut:
             _corridors(sec, ctx)
         return sec
@@ -311,9 +312,36 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
                                     f"Cut-off of {worst_cut}: imports lost per product, replaced and short (USD)",
                                     top=15, horizontal=True, stacked=True),
              "Bar height: imports lost; split into what other suppliers can replace and the residual shortfall.")
+    _material_stress(sec, ctx, cut or ["CHN"], share_cut)
     if not cut:
         _corridors(sec, ctx)
     return sec
+
+
+def _material_stress(sec: Section, ctx: Context, cut: list[str], share_cut: float) -> None:
+    """The EU side only: the same cut on the CRM study's sourcing shares, per material and stage."""
+    if ctx.a not in EU_CODES:
+        return
+    label = "+".join(cut)
+    res = run(sec, f"Cut-off of {label} in EU sourcing of critical raw materials (CRM study shares)",
+              lambda: method("stress", "stress_materials")(cut, share_cut=share_cut))
+    if res is None:
+        return
+    t = res.table
+    hit = t[t["lost_share"] > 0]
+    if len(hit):
+        top = hit.iloc[0]
+        sec.headlines.append(Headline(f"EU sourcing short if {label} stops (CRM study)",
+                                      f"{top['material']} {top['shortfall_share']:.0%}",
+                                      f"largest shortfall share ({top['stage']}); {len(hit)} material-stages hit",
+                                      sec.id))
+        d = hit.assign(label=hit["material"] + " (" + hit["stage"].astype(str) + ")")
+        _fig(sec, "stress-materials", lambda: F.grouped_bars(
+            d, "label", {"replacement_share": "replaced", "shortfall_share": "shortfall"},
+            f"Cut-off of {label}: share of EU sourcing lost per material, replaced and short", top=15,
+            horizontal=True, stacked=True, yformat=".0%"),
+             "Replacement bounded by other countries' shares of global supply (CRM study).")
+    sec.tables.append(Table(f"Cut-off of {label}: EU sourcing of critical raw materials", t, max_rows=15))
 
 
 def _corridors(sec: Section, ctx: Context) -> None:
