@@ -87,10 +87,12 @@ def build_network(edges: pd.DataFrame, *, capacity: Capacity = "low", missing: M
 
 def max_flow_min_cut(g: nx.DiGraph) -> tuple[float, dict, list[tuple[str, str, float]]]:
     """Max-flow value, flow dict and min-cut edges (u, v, capacity), the cut nearest the sink (see module doc)."""
-    value, flow = nx.maximum_flow(g, SOURCE, SINK, capacity="capacity")
+    # Edmonds–Karp: networkx's default preflow-push raised KeyError on some small graphs (found by hypothesis)
+    ek = nx.algorithms.flow.edmonds_karp
+    value, flow = nx.maximum_flow(g, SOURCE, SINK, capacity="capacity", flow_func=ek)
     if value == 0:
         return 0.0, flow, []
-    _, (reach, _) = nx.minimum_cut(g, SOURCE, SINK, capacity="capacity")
+    _, (reach, _) = nx.minimum_cut(g, SOURCE, SINK, capacity="capacity", flow_func=ek)
     cut = [(u, v, g[u][v]["capacity"]) for u in reach for v in g.successors(u)
            if v not in reach and "capacity" in g[u][v]]
     return float(value), flow, sorted(cut)
