@@ -188,7 +188,8 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
         intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
                "shipped reference data; each section lists the data behind it."),
-        css=asset_text("style.css") + extra_css, geo_assets_js=F.geo_assets_js(), plotly_js=F.plotly_js() if include_plotlyjs else "",
+        css=asset_text("style.css") + extra_css, geo_assets_js=F.geo_assets_js(),
+        plotly_js=F.plotly_js() if include_plotlyjs else "",
         sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
         generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)

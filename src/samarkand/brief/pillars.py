@@ -169,7 +169,8 @@ def partnership_section(ctx: Context) -> Section:
     for direction, (imp, par) in {"a": (ctx.a, ctx.b), "b": (ctx.b, ctx.a)}.items():
         d = t[(t["importer"] == imp) & (t["partner"] == par)] if "importer" in t else t.iloc[0:0]
         cov = float(d["coverable_usd"].sum()) if "coverable_usd" in d else float("nan")
-        sec.headlines.append(Headline(f"{imp}'s dependencies {par} could help cover", f"{len(d)} product{'s' if len(d) != 1 else ''}",
+        n_txt = f"{len(d)} product{'s' if len(d) != 1 else ''}"
+        sec.headlines.append(Headline(f"{imp}'s dependencies {par} could help cover", n_txt,
                                       f"{F.money(cov)} coverable within {par}'s headroom", sec.id))
     sec.paragraphs.append(
         "A row is listed when the importer depends on the product (dependency screen) and the partner has a "
@@ -364,7 +365,8 @@ def _corridors(sec: Section, ctx: Context) -> None:
             _fig(sec, "corridor-links", lambda: F.grouped_bars(links, "link", {"capacity": "capacity",
                                                                                "flow_before": "flow before",
                                                                                "flow_after": "flow after"},
-                                                               f"Crude corridor links: capacity and max-flow ({c['unit']})",
+                                                               "Crude corridor links: capacity and max-flow "
+                                                               f"({c['unit']})",
                                                                top=20, horizontal=True),
                  "Flows on each link in a maximum flow before and after closing Russian transit.")
             sec.tables.append(Table("Corridor links", links, max_rows=15))
@@ -443,7 +445,8 @@ def crm_section(ctx: Context) -> Section:
 
 def _supply_risk(sec: Section) -> None:
     """samarkand's supply risk (JRC formula, its own governance-weighted HHI) next to the study's values."""
-    sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)", lambda: method("crm").supply_risk())
+    sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)",
+             lambda: method("crm").supply_risk())
     if sr is None:
         return
     t = sr.table
@@ -467,7 +470,8 @@ def _supply_risk(sec: Section) -> None:
                             t.sort_values("sr_samarkand", ascending=False, na_position="last")[
                                 cols(t, "material", "stage", "supply_scope", "ir", "eol_rir", "si_sr", "hhi_wgi_gs",
                                      "hhi_wgi_eu", "sr_samarkand", "sr_published", "sr_status")],
-                            "SR = [HHI_GS·IR/2 + HHI_EU·(1−IR/2)]·(1−EoL-RIR)·SI; empty where an input is missing.",
+                            "SR = [HHI_GS·IR/2 + HHI_EU·(1−IR/2)]·(1−EoL-RIR)·SI; empty where an input is "
+                            "missing.",
                             max_rows=20))
 
 
@@ -535,14 +539,16 @@ def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_pr
             y0, y1 = by_year.iloc[0], by_year.iloc[-1]
             sec.headlines.append(Headline(f"CBAM cost on {exporter}'s exports to the EU",
                                           f"EUR {y0['cost_eur'] / 1e6:,.1f} m → {y1['cost_eur'] / 1e6:,.1f} m",
-                                          f"{int(y0['year'])} → {int(y1['year'])}; {y1['cost_share_of_value']:.1%} of "
+                                          f"{int(y0['year'])} → {int(y1['year'])}; "
+                                          f"{y1['cost_share_of_value']:.1%} of "
                                           f"export value in {int(y1['year'])}", sec.id))
             sec.tables.append(Table("CBAM cost by year (all goods)", by_year, max_rows=12))
         d = t.assign(good=t["hs6"] + " " + t["description"].str.slice(0, 26))
         _fig(sec, "cbam-cost", lambda: F.stacked_bars(d, "year", "cost_eur", "good",
                                                       f"CBAM cost on {exporter}'s exports to the EU by year (EUR)",
                                                       ytitle="EUR"),
-             "Cost = tonnes × intensity × (1 + mark-up) × payable share (1 − free allocation kept) × (EU price − "
+             "Cost = tonnes × intensity × (1 + mark-up) × payable share (1 − free allocation kept) × "
+             "(EU price − "
              "price paid at origin); quantities held at the base year.")
         bg = cb.extras.get("by_good")
         if bg is not None:

@@ -28,7 +28,8 @@ def register(app: typer.Typer) -> None:
         year: Optional[int] = typer.Option(None, "--year", "-y", help="Trade year (default: latest in the dataset)"),
         output: Path = typer.Option(Path("brief.html"), "--output", "-o", help="File to write"),
         fmt: BriefFormat = typer.Option(BriefFormat.html, "--format", "-f",
-                                        help="html (self-contained) or pdf (needs the 'pdf' extra: WeasyPrint, kaleido)"),
+                                        help="html (self-contained) or pdf (needs the 'pdf' extra: WeasyPrint, "
+                                             "kaleido)"),
         dataset: Optional[str] = typer.Option(None, "--dataset", help="Flows dataset (default: most recent import, "
                                                                       "else the shipped baci-crm)"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),

@@ -141,7 +141,8 @@ class ResultCache:
 CACHE = ResultCache()
 
 
-def respond(endpoint: str, params: dict[str, Any], compute: Callable[[], Result], *, limit: int | None = None) -> Response:
+def respond(endpoint: str, params: dict[str, Any], compute: Callable[[], Result], *,
+            limit: int | None = None) -> Response:
     """Run ``compute`` (cached), map samarkand errors to 422/500, return the Result as JSON."""
     key = (endpoint, json.dumps(params, sort_keys=True, default=str), limit, CACHE.store_state())
     body = CACHE.get(key)
@@ -224,8 +225,10 @@ def build_router() -> APIRouter:
     @r.get("/dependencies", summary="Dependency screen (EC 2021 / CEPII GeoDep)")
     def dependencies(reporter: EconomyQ = "EU27", year: Year = None,
                      method: Annotated[Literal["ec2021", "geodep"], Query(
-                         description="ec2021: European Commission SWD(2021) 352; geodep: CEPII GeoDep 2024")] = "ec2021",
-                     domain: Annotated[Domain | None, Query(description="Restrict to a domain")] = None,  # type: ignore[valid-type]
+                         description="ec2021: European Commission SWD(2021) 352; geodep: CEPII GeoDep 2024")
+                     ] = "ec2021",
+                     domain: Annotated[Domain | None,  # type: ignore[valid-type]
+                                       Query(description="Restrict to a domain")] = None,
                      supplier: Annotated[str | None, Query(max_length=60, description="Keep products this "
                                                            "economy supplies (leverage table)")] = None,
                      dependent_only: Annotated[bool, Query(description="Only products meeting every "
@@ -551,7 +554,8 @@ def build_router() -> APIRouter:
 
     @r.get("/alignment", summary="Governance (WGI) and UN-voting (ideal point) convergence of A with B")
     def alignment(a: EconomyQ = "KAZ", b: EconomyQ = "EU27",
-                  vs: Annotated[str | None, Query(max_length=200, description="Comma-separated references")] = "RUS,CHN",
+                  vs: Annotated[str | None, Query(max_length=200,
+                                                  description="Comma-separated references")] = "RUS,CHN",
                   year_from: Annotated[int | None, Query(ge=1946, le=2100)] = None,
                   year_to: Annotated[int | None, Query(ge=1946, le=2100)] = None,
                   measure: Literal["idealpointfp", "idealpointall"] = "idealpointfp",
