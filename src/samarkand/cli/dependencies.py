@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from samarkand.cli.common import parse_list
-from samarkand.cli.output import Format, emit
+from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 
 class MethodOpt(str, Enum):
@@ -97,10 +97,11 @@ def dependencies_cmd(
             raise InputError("the dataset holds no flows; import some with `samarkand data import`")
         year = ys[-1]
     thr = _parse_thresholds(threshold) or None
-    res = dependencies(code, year, method, dataset=dataset, domain=domain,
-                       products=parse_list(products) if products else None, thresholds=thr,
-                       risk={"governance": w_gov, "distance": w_dist} if risk else None,
-                       leverage_scope="all" if all_ else "dependent")
+    with working(f"screening {code} {year} ({method})"):
+        res = dependencies(code, year, method, dataset=dataset, domain=domain,
+                           products=parse_list(products) if products else None, thresholds=thr,
+                           risk={"governance": w_gov, "distance": w_dist} if risk else None,
+                           leverage_scope="all" if all_ else "dependent")
     if by_supplier:
         view = Result(res.extras["by_supplier"], res.provenance, {}, res.notes)
         title = f"{code} {year}: dependent imports by main supplier ({method})"

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Any
 
@@ -82,3 +84,14 @@ def print_provenance(prov: dict[str, Any]) -> None:
             v = ", ".join(map(str, v))
         parts.append(f"[dim]{k}:[/] {v}")
     console.print("[bold]source[/] " + " | ".join(parts), highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def working(description: str) -> Iterator[None]:
+    """A spinner with elapsed time on stderr while a long query runs (stdout stays clean for csv/json)."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
+                  transient=True) as prog:
+        prog.add_task(description, total=None)
+        yield

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from samarkand.cli.output import Format, emit
+from samarkand.cli.output import Format, emit, working
 
 TABLE_COLUMNS = ["importer", "partner", "hs6", "status", "importer_extra_imports_usd", "partner_share",
                  "partner_rca", "partner_headroom_usd", "coverable_usd", "importer_import_hhi",
@@ -44,8 +44,9 @@ def partners_cmd(
     if year is None:
         year = 2024 if agri else _latest_year(dataset)
     check_pair(a, b, year)
-    res = partnership(a, b, year, dataset=dataset, domain=domain, method=method, rca_threshold=rca,
-                      crm=not no_crm)
+    with working(f"partnership {a}–{b} {year}"):
+        res = partnership(a, b, year, dataset=dataset, domain=domain, method=method, rca_threshold=rca,
+                          crm=not no_crm)
     if fmt is Format.table:
         (_print_agrifood if agri else _print_table)(res, year)
         return

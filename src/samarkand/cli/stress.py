@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 
 from samarkand.cli.common import parse_list
-from samarkand.cli.output import Format, emit
+from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 
 TABLE_COLUMNS = ["rank", "hs6", "description", "cut_share", "lost_usd", "lost_t", "replacement_usd",
@@ -128,9 +128,10 @@ def stress_cmd(
     if monte_carlo is not None:
         if diversion is not None:
             raise InputError("--monte-carlo draws the diversion rates; drop --diversion (use --low/--high/--dist)")
-        res = st.stress_monte_carlo(reporter, cuts, parse_list(products) or None, domain, year, share_cut,
-                                    n=monte_carlo, dist=dist, low=low, high=high, a=beta_a, b=beta_b, seed=seed,
-                                    suppliers=suppliers, dataset=dataset)
+        with working(f"Monte Carlo stress test ({monte_carlo} draws)"):
+            res = st.stress_monte_carlo(reporter, cuts, parse_list(products) or None, domain, year, share_cut,
+                                        n=monte_carlo, dist=dist, low=low, high=high, a=beta_a, b=beta_b, seed=seed,
+                                        suppliers=suppliers, dataset=dataset)
         if top:
             res.table = res.table.head(top)
         if fmt is Format.table:
@@ -139,8 +140,9 @@ def stress_cmd(
                              f"{','.join(res.provenance['cut'])} cut")
         return
 
-    res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
-                    suppliers=suppliers, dataset=dataset)
+    with working(f"stress test {reporter}: cutting {','.join(cuts)}"):
+        res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
+                        suppliers=suppliers, dataset=dataset)
     if fmt is Format.table:
         shown = _short(res.table[[c for c in TABLE_COLUMNS if c in res.table.columns]])
         if top:
