@@ -1,7 +1,7 @@
 """World geometry for maps, from local files only (nothing is fetched at view time).
 
 The country outlines are the npm package ``world-atlas`` 2.0.2 (countries-110m.json, Natural Earth 1:110m
-admin-0 countries as TopoJSON; ISC licence, © Mike Bostock — see ATTRIBUTION_brief.md), vendored in
+admin-0 countries as TopoJSON; ISC licence, © Mike Bostock — see reference/ATTRIBUTION.md), vendored in
 ``brief/assets``.  :func:`world_geojson` decodes the TopoJSON into a GeoJSON FeatureCollection whose feature
 ``id`` is the ISO3 code, so plotly's ``choropleth(geojson=..., featureidkey="id")`` draws the map without
 the CDN topojson plotly would otherwise download for ``locationmode="ISO-3"``.
