@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 from samarkand.errors import DataError
 from samarkand.sources import validate as V
 from samarkand.sources.base import CountingReader, ImportPlan, Progress, sha256_files
+from samarkand.sources.tabular import decode_text
 from samarkand.store import FLOW_SCHEMA
 
 DATA_RE = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\d+)\.csv$", re.I)
@@ -72,13 +73,7 @@ def _read_small_csv(src: _Source, name: str) -> pd.DataFrame:
             raw = fh.read()
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise DataError(f"cannot read ({exc})", file=src.label(name)) from exc
-    for enc in ("utf-8-sig", "latin-1"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return pd.read_csv(io.StringIO(decode_text(raw)), dtype=str, keep_default_na=False)
 
 
 def country_map(df: pd.DataFrame, label: str) -> dict[int, str]:

@@ -30,16 +30,18 @@ def read_table(path: Path) -> pd.DataFrame:
     return df
 
 
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM), else Latin-1 — the encodings trade files come in."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "latin-1"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
     import io
 
+    text = decode_text(path.read_bytes())
     sep = "\t" if text.split("\n", 1)[0].count("\t") > text.split("\n", 1)[0].count(",") else ","
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
