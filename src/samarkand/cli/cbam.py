@@ -11,15 +11,20 @@ from samarkand.cli.output import Format, emit
 from samarkand.errors import DataError, InputError
 
 
-def read_year_values(path: Path, value_names: tuple[str, ...], what: str) -> dict[int, float]:
-    """CSV with a 'year' column and one value column (first of ``value_names`` present) → {year: value}."""
+def _read_csv(path: Path, what: str):
+    """A user's small CSV as strings, with its columns keyed by lower-case name."""
     import pandas as pd
 
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read {what}: {exc}", file=str(path)) from exc
-    cols = {c.strip().lower(): c for c in df.columns}
+    return df, {c.strip().lower(): c for c in df.columns}
+
+
+def read_year_values(path: Path, value_names: tuple[str, ...], what: str) -> dict[int, float]:
+    """CSV with a 'year' column and one value column (first of ``value_names`` present) → {year: value}."""
+    df, cols = _read_csv(path, what)
     if "year" not in cols:
         raise DataError(f"{what} needs a 'year' column", file=str(path), field="year")
     vcol = next((cols[n] for n in value_names if n in cols), None)
@@ -45,13 +50,7 @@ def read_year_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
 
 def read_code_values(path: Path, value_names: tuple[str, ...], what: str) -> dict[str, float]:
     """CSV with an 'hs6' (or 'cn') column and a value column → {code: value}; negatives refused by row."""
-    import pandas as pd
-
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read {what}: {exc}", file=str(path)) from exc
-    cols = {c.strip().lower(): c for c in df.columns}
+    df, cols = _read_csv(path, what)
     ccol = next((cols[n] for n in ("hs6", "cn", "cn_code", "code") if n in cols), None)
     vcol = next((cols[n] for n in value_names if n in cols), None)
     if ccol is None or vcol is None:
