@@ -5,7 +5,7 @@ Layout of ``$SAMARKAND_HOME`` (default: the platform's user data dir)::
     catalog.json                     one entry per dataset (source, release, HS revision, years,
                                      rows, checksum, import time, directory)
     datasets/<name>-<id>/year=YYYY/part-0.parquet
-    tmp/                             imports in progress; swept on open
+    tmp/                             imports in progress; swept by the next import
 
 An import writes everything under ``tmp/`` and validates it; only then is the directory renamed into
 ``datasets/`` and the catalog replaced with ``os.replace`` (atomic on POSIX).  A process killed at any
@@ -21,7 +21,6 @@ import fcntl
 import json
 import os
 import shutil
-
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -407,9 +406,5 @@ def open_flows(dataset: str | None = None, *, flows: "Flows | pd.DataFrame | Non
     if isinstance(flows, pd.DataFrame):
         return Flows.from_frame(flows)
     return Store(home).flows(dataset)
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 

@@ -201,17 +201,9 @@ def create_app() -> FastAPI:
                     share_cut: Annotated[float, Query(ge=0, le=1)] = 1.0,
                     diversion: Annotated[float | None, Query(ge=0, le=1)] = None,
                     domain: Annotated[str | None, Query(max_length=40)] = None):
-        from samarkand import economies, products
+        from samarkand import products
 
-        cuts = None
-        if cut and cut.strip():
-            cuts = []
-            for c in cut.split(","):
-                if c.strip():
-                    try:
-                        cuts.append(economies.resolve(c))
-                    except InputError as exc:
-                        raise ParamError("cut", str(exc)) from exc
+        cuts = _economies_param(cut, "cut") if cut and cut.strip() else None
         dom = domain or None
         if dom is not None and dom not in products.domain_names():
             raise ParamError("domain", f"unknown domain '{domain}'; available: {', '.join(products.domain_names())}")
@@ -245,15 +237,7 @@ def create_app() -> FastAPI:
     @app.get("/convergence", response_class=HTMLResponse, tags=["pages"], summary="Convergence page")
     def convergence_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None,
                          vs: Annotated[str, Query(max_length=200)] = "RUS,CHN"):
-        from samarkand import economies
-
-        refs = []
-        for v in vs.split(","):
-            if v.strip():
-                try:
-                    refs.append(economies.resolve(v))
-                except InputError as exc:
-                    raise ParamError("vs", str(exc)) from exc
+        refs = _economies_param(vs, "vs")
 
         def build(ctx: Context):
             sec = Section("convergence", "Convergence: governance and UN voting",
@@ -278,6 +262,20 @@ def create_app() -> FastAPI:
         return HTMLResponse(html, status_code=status)
 
     return app
+
+
+def _economies_param(text: str, param: str) -> list[str]:
+    """A comma-separated list of economies from a query parameter; an unknown one is a 422 naming ``param``."""
+    from samarkand import economies
+
+    out = []
+    for item in text.split(","):
+        if item.strip():
+            try:
+                out.append(economies.resolve(item))
+            except InputError as exc:
+                raise ParamError(param, str(exc)) from exc
+    return out
 
 
 def _param_doc(q: dict[str, Any]) -> dict[str, str]:
