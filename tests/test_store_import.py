@@ -130,6 +130,8 @@ def test_two_codes_for_one_country_in_a_file_are_a_duplicate(home, tmp_path):
 BAD_CASES = {
     "malformed header": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,value,q\n2023,398,276,280470,1,1\n"},
                          "BACI_HS22_Y2023_V202501.csv", "row 1", "header"),
+    "header not UTF-8": ({"BACI_HS22_Y2023_V202501.csv": b"\x80,i,j,k,v,q\n2023,398,276,280470,1,1\n"},
+                         "Y2023", "row 1", "header"),
     "non-numeric value": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,v,q\n2023,398,276,280470,1,1\n"
                            "2023,156,276,810411,abc,2\n"}, "BACI_HS22_Y2023_V202501.csv", "row 3", "field 'v'"),
     "negative value": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,v,q\n2023,398,276,280470,1,1\n"
@@ -146,6 +148,8 @@ BAD_CASES = {
                                "2021,156,276,810411,2,1\n"}, "Y2023", "row 3", "field 't'"),
     "empty file": ({"BACI_HS22_Y2023_V202501.csv": ""}, "Y2023", "row 1", "empty"),
     "header only": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,v,q\n"}, "Y2023", "row 2", "no data rows"),
+    "nan value": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,v,q\n2023,398,276,280470,1,1\n2023,156,276,810411,nan,1\n"},
+                  "Y2023", "row 3", "field 'v'"),
     "missing value": ({"BACI_HS22_Y2023_V202501.csv": "t,i,j,k,v,q\n2023,398,276,280470,,1\n"},
                       "Y2023", "row 2", "field 'v'"),
 }

@@ -185,10 +185,15 @@ def _open_stream(src: _Source, member: str, label: str, progress: Progress | Non
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         fh.close()
         raise DataError(f"truncated or corrupt data ({exc})", file=label) from exc
-    header = [c.strip().lower() for c in stream.schema.names]
-    if header != COLUMNS:
+    try:
+        names = stream.schema.names
+    except UnicodeDecodeError as exc:
         fh.close()
-        raise DataError(f"malformed header {stream.schema.names}: expected t,i,j,k,v,q", file=label, row=1)
+        raise DataError(f"malformed header: not UTF-8 text ({exc.reason} at byte {exc.start}); expected t,i,j,k,v,q",
+                        file=label, row=1) from exc
+    if [c.strip().lower() for c in names] != COLUMNS:
+        fh.close()
+        raise DataError(f"malformed header {names}: expected t,i,j,k,v,q", file=label, row=1)
     return fh, stream
 
 
@@ -266,6 +271,7 @@ def _fast_chunk(rb: pa.RecordBatch, offset: int, year: int, lut: np.ndarray, iso
     if known_int is not None:
         pos = np.searchsorted(known_int, k).clip(0, len(known_int) - 1)
         bad(known_int[pos] != k, "k", "HS code {k:06d} does not exist in " + rev)
+    bad(np.isnan(v), "v", "missing value")          # 'nan' parses to NaN, not to null
     bad(np.isinf(v), "v", "infinite value")
     bad(v < 0, "v", "negative value {v}")
     qs = pc.utf8_trim_whitespace(q)
