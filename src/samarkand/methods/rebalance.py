@@ -65,11 +65,11 @@ def solve_qp(risk: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         raise InfeasibleError(f"floors sum to {lo.sum():.4f} > 1", binding=["floor"])
     if hi.sum() < 1 - TOL:
         raise InfeasibleError(f"upper bounds sum to {hi.sum():.4f} < 1", binding=["capacity"])
-    # within TOL of 1 the bounds themselves are the only feasible point; beyond it the bracket
-    # excess(0) = Σlo − 1 < 0 < Σhi − 1 = excess(lam_hi) holds for brentq
-    if lo.sum() >= 1 - TOL:
+    # where a bound sums to 1 it is the only feasible point (Σhi may fall short of 1 by at most TOL, as
+    # accepted above); otherwise excess(0) = Σlo − 1 < 0 < Σhi − 1 = excess(lam_hi) brackets brentq's root
+    if lo.sum() >= 1 - 1e-12:
         return lo.copy()
-    if hi.sum() <= 1 + TOL:
+    if hi.sum() <= 1 + 1e-12:
         return hi.copy()
 
     def excess(lam: float) -> float:
