@@ -38,7 +38,9 @@ from samarkand import reference
 from samarkand.economies import EU27_2020_MEMBERS, country_name, members, name_to_iso3, resolve
 from samarkand.errors import InputError
 from samarkand.methods import supply_risk as srm
+from samarkand.methods.concentration import hhi_sql
 from samarkand.provenance import Result
+from samarkand.store import Flows, open_flows
 
 __all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner", "reproduce",
            "hs6_concentration", "hs6_map", "find_material", "materials", "check_stage", "strategic_materials",
@@ -49,8 +51,6 @@ __all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner"
 EI_THRESHOLD_EC2017 = 2.8      # EC (2017) guidelines, criticality thresholds
 SR_THRESHOLD_EC2017 = 1.0
 CRMA_2024_MAX_THIRD_COUNTRY_SHARE = 0.65   # Reg. (EU) 2024/1252 Art. 5(1)(b)
-# Art. 5(1)(a): EU capacity shares of annual consumption by 2030 (not computable from the study's tables)
-CRMA_2024_BENCHMARKS = {"extraction": 0.10, "processing": 0.40, "recycling": 0.25}
 WGI_YEARS_2023 = (2016, 2017, 2018, 2019, 2020)   # the 2023 study's supply reference period
 SHARE_SUM_PLAUSIBLE = (0.90, 1.05)
 STAGES = {"E": "extraction", "P": "processing"}
@@ -761,19 +761,21 @@ def hs6_map(material: str | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def hs6_concentration(flows=None, year: int | None = None, *, importer: str = "EU27",
-                      material: str | None = None,
+def hs6_concentration(importer: str = "EU27", year: int | None = None, *, flows: Flows | pd.DataFrame | None = None,
+                      dataset: str | None = None, material: str | None = None,
                       threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE) -> Result:
     """Concentration and the 65 % benchmark at HS6 level on trade flows, for the codes mapped to materials.
 
-    For each mapped HS6 code in ``flows`` (a Flows, DataFrame or dataset name; default the store's):
-    world exports by exporter (world_hhi, world_top_exporter, world_top_share) and the importer's imports
+    For each mapped HS6 code in ``flows`` (default: ``dataset`` from the store, else the default dataset):
+    world exports by exporter (world_hhi, world_top_exporter, world_top_share) and ``importer``'s imports
     from outside the bloc (extra_imports_usd, extra_hhi, top_third_iso3, top_third_share, breach).
+    HHI = Σ v² / (Σ v)² (:func:`samarkand.methods.concentration.hhi_sql`).
     Trade is a proxy for sourcing: it misses domestic production and counts re-exports.
     """
-    from samarkand.store import open_flows
-
-    f = open_flows(flows=flows) if not isinstance(flows, str) else open_flows(dataset=flows)
+    if not isinstance(importer, str):
+        raise InputError(f"importer must be an economy code such as 'EU27', not {type(importer).__name__} "
+                         "(pass flows= or dataset= by keyword)")
+    f = open_flows(dataset, flows=flows)
     years = f.years()
     y = year if year is not None else max(years)
     f.require_year(y)
@@ -784,24 +786,20 @@ def hs6_concentration(flows=None, year: int | None = None, *, importer: str = "E
     con = f.con
     con.register("crm_codes", pd.DataFrame({"hs6": codes}))
     con.register("crm_members", pd.DataFrame({"iso3": mem}))
-    q = """
+    q = f"""
     WITH base AS (
         SELECT hs6, exporter, importer, value_usd FROM flows
         WHERE year = ? AND hs6 IN (SELECT hs6 FROM crm_codes) AND value_usd > 0),
     world AS (
         SELECT hs6, exporter, SUM(value_usd) AS v FROM base GROUP BY hs6, exporter),
-    wt AS (SELECT hs6, SUM(v) AS tot FROM world GROUP BY hs6),
-    ws AS (SELECT w.hs6, w.exporter, w.v / t.tot AS s FROM world w JOIN wt t USING (hs6)),
-    wagg AS (SELECT hs6, SUM(s * s) AS world_hhi, arg_max(exporter, s) AS world_top_exporter,
-                    MAX(s) AS world_top_share FROM ws GROUP BY hs6),
+    wagg AS (SELECT hs6, {hhi_sql("v")} AS world_hhi, arg_max(exporter, v) AS world_top_exporter,
+                    MAX(v) / SUM(v) AS world_top_share FROM world GROUP BY hs6),
     ext AS (
         SELECT hs6, exporter, SUM(value_usd) AS v FROM base
         WHERE importer IN (SELECT iso3 FROM crm_members) AND exporter NOT IN (SELECT iso3 FROM crm_members)
         GROUP BY hs6, exporter),
-    et AS (SELECT hs6, SUM(v) AS tot FROM ext GROUP BY hs6),
-    es AS (SELECT e.hs6, e.exporter, e.v / t.tot AS s, t.tot FROM ext e JOIN et t USING (hs6)),
-    eagg AS (SELECT hs6, MAX(tot) AS extra_imports_usd, SUM(s * s) AS extra_hhi,
-                    arg_max(exporter, s) AS top_third_iso3, MAX(s) AS top_third_share FROM es GROUP BY hs6)
+    eagg AS (SELECT hs6, SUM(v) AS extra_imports_usd, {hhi_sql("v")} AS extra_hhi,
+                    arg_max(exporter, v) AS top_third_iso3, MAX(v) / SUM(v) AS top_third_share FROM ext GROUP BY hs6)
     SELECT wagg.*, eagg.extra_imports_usd, eagg.extra_hhi, eagg.top_third_iso3, eagg.top_third_share
     FROM wagg LEFT JOIN eagg USING (hs6) ORDER BY hs6
     """
