@@ -32,8 +32,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from samarkand import store_layout
 from samarkand.errors import DataError, InputError, NotInStoreError
 
 FLOW_COLUMNS = ["year", "exporter", "importer", "hs6", "value_usd", "quantity_t"]
@@ -254,6 +254,7 @@ class Store:
             glob = info.directory
         else:
             glob = str(self.home / info.directory / "year=*" / "*.parquet")
+            return store_layout.attach(Flows.from_parquet(glob, info), self.home / info.directory)
         return Flows.from_parquet(glob, info)
 
     # --- import --------------------------------------------------------------------------------
@@ -322,7 +323,7 @@ class Store:
                 d = work / f"year={y}"
                 d.mkdir(exist_ok=True)
                 n = part_no.get(y, 0)
-                pq.write_table(part, d / f"part-{n}.parquet", compression="zstd")
+                store_layout.write_part(part, d / f"part-{n}.parquet")
                 part_no[y] = n + 1
                 years.add(int(y))
             rows += batch.num_rows
@@ -334,6 +335,7 @@ class Store:
             raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
                             f"hs6={dup[3]}) appears {dup[4]} times across the input files",
                             file=", ".join(source_files) or None, field="year,exporter,importer,hs6")
+        store_layout.write_aggregates(work, sorted(years))
         _fsync_tree(work)
         final_rel = f"datasets/{_slug(name)}-{uuid.uuid4().hex[:8]}"
         (self.home / "datasets").mkdir(exist_ok=True)
