@@ -35,6 +35,7 @@ all reporters at once (``benchmarks/bench_dependencies.py``).
 from __future__ import annotations
 
 import uuid
+import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
@@ -98,21 +99,14 @@ x AS NOT MATERIALIZED (
     FROM {exports}
     WHERE year IN ({years}) AND {measure} > 0 {product_filter}
 ),
--- tie-break rank of each supplier code: larger for alphabetically smaller codes (computed once per code)
+-- tie-break rank of each exporter code: larger for alphabetically smaller codes (computed once per code,
+-- from the small exports table rather than a second pass over the flows)
 tie AS (
     SELECT exporter, CAST(least(row_number() OVER (ORDER BY exporter DESC), 2047) AS INTEGER) AS tie
-    FROM (SELECT DISTINCT exporter FROM f)
+    FROM (SELECT DISTINCT exporter FROM x)
 ),
 -- imports of each reporter by supplier; a supplier that is a member of the same reporter is intra
-imp AS (
-    SELECT f.year, r.reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
-           bool_or(e.iso3 IS NOT NULL) AS intra, any_value(t.tie) AS tie
-    FROM f
-    JOIN rm r ON f.importer = r.iso3 AND f.year = r.year
-    JOIN tie t ON f.exporter = t.exporter
-    LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
-    GROUP BY f.year, r.reporter, f.hs6, f.exporter
-),
+{imp},
 agg AS (
     SELECT year, reporter, hs6,
            coalesce(sum(v) FILTER (WHERE NOT intra), 0) AS extra,
@@ -163,6 +157,24 @@ crit AS (
 )
 {final}
 """
+
+# a bloc's members' imports are summed by supplier; a supplier that is a member of the bloc is intra
+_IMP_GROUPED = """imp AS (
+    SELECT f.year, r.reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
+           bool_or(e.iso3 IS NOT NULL) AS intra, any_value(t.tie) AS tie
+    FROM f
+    JOIN rm r ON f.importer = r.iso3 AND f.year = r.year
+    JOIN tie t ON f.exporter = t.exporter
+    LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
+    GROUP BY f.year, r.reporter, f.hs6, f.exporter
+)"""
+# every reporter one country, the same countries each year, flow keys unique: a flow row is already one
+# reporter-product-supplier, and a supplier is intra only when it is the reporter itself (no join, no regroup)
+_IMP_COUNTRIES = """imp AS (
+    SELECT f.year, f.importer AS reporter, f.hs6, f.exporter AS supplier, f.v, f.exporter = f.importer AS intra,
+           t.tie
+    FROM f JOIN tie t ON f.exporter = t.exporter
+)"""
 
 _FINAL_EC = """
 SELECT *, NULL::INTEGER AS years_met,
@@ -216,7 +228,8 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
         flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
         product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
     final = _FINAL_EC if method == "ec2021" else _FINAL_GEODEP
-    sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final, measure=column,
+    imp = _IMP_COUNTRIES if _countries_only(rm) and _keys_unique(flows) else _IMP_GROUPED
+    sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final, measure=column, imp=imp,
                              years=_sql_list(int(y) for y in rm["year"].unique()),
                              importers=_sql_list(rm["iso3"].unique()), exports=store_layout.exports_view(flows),
                              import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"))
@@ -231,6 +244,27 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
         flows.con.unregister(name)
         if products is not None:
             flows.con.unregister(pname)
+
+
+def _countries_only(rm: pd.DataFrame) -> bool:
+    """Every reporter is one country standing for itself, and the same countries are screened every year."""
+    per_year = rm.groupby("year")["iso3"].apply(frozenset)
+    return bool((rm["iso3"] == rm["reporter"]).all()) and not rm.duplicated(["year", "iso3"]).any() \
+        and per_year.nunique() == 1
+
+
+_UNIQUE_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _keys_unique(flows: Flows) -> bool:
+    """No (year, exporter, importer, hs6) repeats: guaranteed for a stored dataset (the import checks it, or
+    its reader proved it), else checked once per Flows (in-memory frames)."""
+    if flows.info.directory:
+        return True
+    if flows not in _UNIQUE_KEYS:
+        _UNIQUE_KEYS[flows] = not flows.con.execute(
+            "SELECT 1 FROM flows GROUP BY year, exporter, importer, hs6 HAVING count(*) > 1 LIMIT 1").fetchall()
+    return _UNIQUE_KEYS[flows]
 
 
 def _sql_list(values: Iterable[Any]) -> str:
