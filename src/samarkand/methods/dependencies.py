@@ -410,7 +410,7 @@ def _quantity_note(fl: Flows, years: list[int], prods: list[str] | None) -> str:
     pfilter = f"AND hs6 IN ({_sql_list(prods)})" if prods is not None else ""
     total, missing = fl.con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE quantity_t IS NULL) FROM flows "
-        f"WHERE year IN ({_sql_list(int(y) for y in years)}) {pfilter}").fetchone()
+        f"WHERE year IN ({_sql_list(int(y) for y in years)}) {pfilter}").fetchall()[0]
     share = f" ({missing / total:.1%})" if total else ""
     span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     return (f"measure quantity: {missing:,} of {total:,} flows{share} in {span} have no quantity "
