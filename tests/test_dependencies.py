@@ -289,6 +289,30 @@ def test_shipped_geodep_recomputed(reporter):
         assert bool(got.loc[h, "dependent"]) == (n >= 2), h
 
 
+def test_shipped_geodep_across_membership_change():
+    """GeoDep 2020 for EU27 reads 2018–2020, and the bloc's membership changes inside the window (year by year
+    membership, as the Commission's EU27 excludes GBR from 2020 only): recomputed by the pandas route."""
+    from samarkand import reference
+
+    m = {y: economies.members("EU27", y) for y in (2018, 2019, 2020)}
+    assert len({frozenset(v) for v in m.values()}) > 1, "the window should span a membership change"
+    df = reference.load("flows_baci_crm")
+    met = {}
+    for y in (2018, 2019, 2020):
+        r = _reference_screen(df, m[y], y)
+        ok = (r["hhi"] > 0.4) & (r["whhi"] > 0.4) & (r["ratio"] > 1)
+        for h, v in ok.items():
+            met[h] = met.get(h, 0) + int(v)
+    res = dependencies("EU27", 2020, "geodep")
+    got = res.table.set_index("hs6")
+    assert set(got.index) == set(met)
+    for h, n in met.items():
+        assert got.loc[h, "years_met"] == n, h
+    ref = _reference_screen(df, m[2020], 2020)
+    np.testing.assert_allclose(got.loc[ref.index, "extra_imports_usd"], ref["extra"], rtol=1e-12)
+    np.testing.assert_allclose(got.loc[ref.index, "intra_imports_usd"], ref["intra"], rtol=1e-12)
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["DEU", "FRA", "KAZ", "CHN", "RUS", "USA"]),
                           st.sampled_from(["DEU", "FRA", "KAZ", "CHN", "RUS", "USA"]),

@@ -168,6 +168,14 @@ _IMP_GROUPED = """imp AS (
     LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
     GROUP BY f.year, r.reporter, f.hs6, f.exporter
 )"""
+# one reporter (a country or a bloc): membership is a constant predicate, so no join with the reporter map
+_IMP_ONE_REPORTER = """imp AS (
+    SELECT f.year, {reporter} AS reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
+           bool_or({exporter_is_member}) AS intra, any_value(t.tie) AS tie
+    FROM f JOIN tie t ON f.exporter = t.exporter
+    WHERE {importer_is_member}
+    GROUP BY f.year, f.hs6, f.exporter
+)"""
 # every reporter one country, the same countries each year, flow keys unique: a flow row is already one
 # reporter-product-supplier, and a supplier is intra only when it is the reporter itself (no join, no regroup)
 _IMP_COUNTRIES = """imp AS (
@@ -228,7 +236,7 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
         flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
         product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
     final = _FINAL_EC if method == "ec2021" else _FINAL_GEODEP
-    imp = _IMP_COUNTRIES if _countries_only(rm) and _keys_unique(flows) else _IMP_GROUPED
+    imp = _imp_step(flows, rm)
     sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final, measure=column, imp=imp,
                              years=_sql_list(int(y) for y in rm["year"].unique()),
                              importers=_sql_list(rm["iso3"].unique()), exports=store_layout.exports_view(flows),
@@ -244,6 +252,25 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
         flows.con.unregister(name)
         if products is not None:
             flows.con.unregister(pname)
+
+
+def _imp_step(flows: Flows, rm: pd.DataFrame) -> str:
+    """The ``imp`` step for this reporter map: the cheapest of the three equivalent forms that applies."""
+    if _countries_only(rm) and _keys_unique(flows):
+        return _IMP_COUNTRIES
+    if rm["reporter"].nunique() == 1:
+        return _IMP_ONE_REPORTER.format(reporter=_sql_list([rm["reporter"].iloc[0]]),
+                                        exporter_is_member=_member_predicate(rm, "f.exporter"),
+                                        importer_is_member=_member_predicate(rm, "f.importer"))
+    return _IMP_GROUPED
+
+
+def _member_predicate(rm: pd.DataFrame, column: str) -> str:
+    """SQL: ``column`` is a member of the (single) reporter in the row's year — constants, year by year."""
+    by_year = {int(y): _sql_list(g["iso3"]) for y, g in rm.groupby("year")}
+    if len(set(by_year.values())) == 1:
+        return f"{column} IN ({next(iter(by_year.values()))})"
+    return "(" + " OR ".join(f"(f.year = {y} AND {column} IN ({m}))" for y, m in sorted(by_year.items())) + ")"
 
 
 def _countries_only(rm: pd.DataFrame) -> bool:
