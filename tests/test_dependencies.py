@@ -607,3 +607,19 @@ def test_all_countries_path_equals_grouped_path(fx):
     b = b.sort_values(["reporter", "hs6"], ignore_index=True)
     pd.testing.assert_frame_equal(a, b, rtol=1e-12)
     assert len(a) > 10
+
+
+def test_reporters_in_several_statements_equal_one_statement(fx, monkeypatch):
+    """A large reporter map runs in groups of REPORTERS_PER_STATEMENT: the rows are those of one statement."""
+    from samarkand.methods import dependencies as dep
+
+    fl = Flows.from_frame(fx)
+    codes = sorted(set(fx["exporter"]) | set(fx["importer"]))
+    rm = pd.concat([pd.DataFrame({"year": y, "iso3": codes, "reporter": codes}) for y in (2022, 2023, 2024)])
+    for method in ("ec2021", "geodep"):
+        one = dep.screen_frame(fl, rm, 2024, method).sort_values(["reporter", "hs6"], ignore_index=True)
+        monkeypatch.setattr(dep, "REPORTERS_PER_STATEMENT", 3)
+        many = dep.screen_frame(fl, rm, 2024, method).sort_values(["reporter", "hs6"], ignore_index=True)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(one, many, rtol=1e-12)
+        assert one["reporter"].nunique() > 3

@@ -42,6 +42,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
 
 from samarkand import economies, store_layout
 from samarkand import products as products_mod
@@ -214,6 +215,11 @@ FROM met m LEFT JOIN (SELECT * FROM crit WHERE year = $year) c ON c.reporter = m
 """
 
 
+#: reporters screened per SQL statement: a map of every country (≈ 200) runs in a few statements whose
+#: aggregation tables are a few times smaller, each reading mostly its own importers' row groups
+REPORTERS_PER_STATEMENT = 50
+
+
 def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Method = "ec2021",
                  thresholds: Mapping[str, float] | None = None,
                  products: Iterable[str] | None = None, measure: Measure = "value") -> pd.DataFrame:
@@ -222,36 +228,58 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
     Returns one row per (reporter, hs6) with the indicator, criterion and flag columns (no descriptions).
     ``reporter_map`` must cover the years the method needs (ec2021: ``year``; geodep: the window).
     ``measure``: "value" screens USD (value_usd), "quantity" tonnes (quantity_t); flows without a positive
-    measure are left out.
+    measure are left out.  Reporters are independent: large maps run in groups of
+    :data:`REPORTERS_PER_STATEMENT`, collected as Arrow and converted to pandas once.
     """
     thr = _thresholds(method, thresholds)
     column = _measure_column(measure)
-    name = f"_rm_{uuid.uuid4().hex[:10]}"
-    pname = f"_pr_{uuid.uuid4().hex[:10]}"
     rm = reporter_map[["year", "iso3", "reporter"]].copy()
     rm["year"] = rm["year"].astype("int32")
-    flows.con.register(name, rm)
-    product_filter = ""
-    if products is not None:
-        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
-        product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
-    final = _FINAL_EC if method == "ec2021" else _FINAL_GEODEP
-    imp = _imp_step(flows, rm)
-    sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final, measure=column, imp=imp,
-                             years=_sql_list(int(y) for y in rm["year"].unique()),
-                             importers=_sql_list(rm["iso3"].unique()), exports=store_layout.exports_view(flows),
-                             import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"))
     params = {"year": int(year), "hhi": float(thr["hhi"]), "ratio": float(thr["ratio"]),
               "extra_share": float(thr.get("extra_share", EC_2021["extra_share"])),
               "world_hhi": float(thr.get("world_hhi", GEODEP_2024["world_hhi"]))}
     if method == "geodep":
         params["min_years"] = int(thr["min_years"])
+    pname = f"_pr_{uuid.uuid4().hex[:10]}"
+    product_filter = ""
+    if products is not None:
+        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
+        product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
+    reporters = sorted(rm["reporter"].unique())
+    groups = [reporters[i:i + REPORTERS_PER_STATEMENT] for i in range(0, len(reporters), REPORTERS_PER_STATEMENT)]
     try:
-        return flows.con.execute(sql, params).df()
+        if len(groups) <= 1:
+            return _run_screen(flows, rm, method, column, product_filter, params, as_arrow=False)
+        parts = [_run_screen(flows, rm[rm["reporter"].isin(g)], method, column, product_filter, params,
+                             as_arrow=True) for g in groups]
+        whole = f"_all_{uuid.uuid4().hex[:10]}"
+        flows.con.register(whole, pa.concat_tables(parts))
+        try:
+            return flows.con.execute(f"SELECT * FROM {whole}").df()   # the same conversion as one statement's
+        finally:
+            flows.con.unregister(whole)
     finally:
-        flows.con.unregister(name)
         if products is not None:
             flows.con.unregister(pname)
+
+
+def _run_screen(flows: Flows, rm: pd.DataFrame, method: str, column: str, product_filter: str,
+                params: dict[str, Any], *, as_arrow: bool) -> pd.DataFrame | pa.Table:
+    """The screen statement for the reporters of ``rm``, fetched as pandas or Arrow."""
+    name = f"_rm_{uuid.uuid4().hex[:10]}"
+    flows.con.register(name, rm)
+    try:
+        sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, measure=column, imp=_imp_step(flows, rm),
+                                 final=_FINAL_EC if method == "ec2021" else _FINAL_GEODEP,
+                                 years=_sql_list(int(y) for y in rm["year"].unique()),
+                                 importers=_sql_list(rm["iso3"].unique()), exports=store_layout.exports_view(flows),
+                                 import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"))
+        if not as_arrow:
+            return flows.con.execute(sql, params).df()
+        rel = flows.con.sql(sql, params=params)
+        return (getattr(rel, "to_arrow_table", None) or rel.arrow)()   # DuckDB 2 / 1.x
+    finally:
+        flows.con.unregister(name)
 
 
 def _imp_step(flows: Flows, rm: pd.DataFrame) -> str:
