@@ -35,16 +35,23 @@ class CliRun:
     stderr: str
 
 
+#: SAMARKAND_TEST_CLI=subprocess runs every CLI test in a subprocess (as before issue 14; for comparison)
+IN_PROCESS_DEFAULT = os.environ.get("SAMARKAND_TEST_CLI", "in-process") != "subprocess"
+
+
 def run_cli(*args: str, home: Path | None = None, env: dict | None = None, timeout: float = 300,
-            in_process: bool = True) -> CliRun:
+            in_process: bool | None = None) -> CliRun:
     """Run ``samarkand ARGS``; returns its exit status, stdout and stderr (text).
 
     By default in this process: ``samarkand.cli.main`` itself (the console entry point: argv normalisation,
     SamarkandError → one line and exit status 2, usage errors → exit status 2) runs inside Typer's
     ``CliRunner`` isolation, which swaps stdin/stdout/stderr and the environment.  An exception that escapes
     ``main`` is written to stderr as a traceback with exit status 1, as the interpreter would.
-    ``in_process=False`` runs ``python -m samarkand`` in a subprocess instead (``timeout`` applies there).
+    ``in_process=False`` runs ``python -m samarkand`` in a subprocess instead (``timeout`` applies there);
+    the default is in process unless SAMARKAND_TEST_CLI=subprocess.
     """
+    if in_process is None:
+        in_process = IN_PROCESS_DEFAULT
     e = {"COLUMNS": "200"}
     if home is not None:
         e["SAMARKAND_HOME"] = str(home)
