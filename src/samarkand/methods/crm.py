@@ -620,9 +620,9 @@ def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
 # ---------------------------------------------------------------- CRM Act benchmark
 
 def _third_country_top(df: pd.DataFrame) -> dict:
-    s = df.dropna(subset=["share"])
+    s = df[df["share"].notna().to_numpy()]
     eu_mask = s["iso3"].isin(EU27_2020_MEMBERS) | s["label_kind"].isin(["eu_member", "eu_aggregate"])
-    third = s[~eu_mask & s["iso3"].notna()].sort_values("share", ascending=False)
+    third = s.loc[~eu_mask & s["iso3"].notna(), ["iso3", "share"]].sort_values("share", ascending=False)
     return {"top_third_iso3": third["iso3"].iloc[0] if len(third) else None,
             "top_third_share": float(third["share"].iloc[0]) if len(third) else float("nan"),
             "second_third_iso3": third["iso3"].iloc[1] if len(third) > 1 else None,
@@ -707,10 +707,14 @@ def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) 
     gs, eu = supply_shares("global"), supply_shares("eu")
     strategic = set(strategic_materials()["material"])
     keys = pd.concat([gs[gs["iso3"] == iso], eu[eu["iso3"] == iso]])[["material", "stage"]].drop_duplicates()
+    # supplier rows with a share, by (material, stage), split once (not one mask over each table per key)
+    empty = gs.iloc[0:0]
+    gs_by = dict(tuple(gs.dropna(subset=["share"]).groupby(["material", "stage"], sort=False)))
+    eu_by = dict(tuple(eu.dropna(subset=["share"]).groupby(["material", "stage"], sort=False)))
     rows = []
     for m, s in keys.itertuples(index=False):
-        g = gs[(gs["material"] == m) & (gs["stage"] == s)].dropna(subset=["share"])
-        e = eu[(eu["material"] == m) & (eu["stage"] == s)].dropna(subset=["share"])
+        g = gs_by.get((m, s), empty)
+        e = eu_by.get((m, s), empty)
         gshare = float(g.loc[g["iso3"] == iso, "share"].sum())
         eshare = float(e.loc[e["iso3"] == iso, "share"].sum())
         grank = int((g["share"] > gshare).sum() + 1) if gshare > 0 else None
