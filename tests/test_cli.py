@@ -87,5 +87,5 @@ def test_in_process_runner_reports_an_escaping_exception_like_the_interpreter(cl
         raise RuntimeError("boom")
 
     monkeypatch.setattr(crm, "benchmark", boom)
-    r = cli("crm", "--benchmark")
+    r = cli("crm", "--benchmark", in_process=True)
     assert r.returncode == 1 and "Traceback" in r.stderr and "RuntimeError: boom" in r.stderr
