@@ -56,7 +56,10 @@ def plan_comtrade(path: Path | str, *, prefer: Literal["imports", "exports"] = "
     if df.empty:
         raise DataError("no bilateral import or export rows left (only aggregates or other flows)", file=label, row=2)
     year_col = "refYear" if "refYear" in df.columns else "period"
-    year = V.integer(df.assign(**{year_col: df[year_col].str.strip().str[:4]}), year_col, file=label)
+    period = df[year_col].str.strip()
+    # a monthly period is YYYYMM: its year is the first four digits; anything else is taken whole
+    period = period.where(~(period.str.fullmatch(r"\d{6}") & (year_col == "period")), period.str[:4])
+    year = V.years(df.assign(**{year_col: period}), year_col, file=label)
     if years:
         missing = sorted(set(years) - set(year.unique()))
         if missing:
