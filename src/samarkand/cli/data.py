@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
                            TransferSpeedColumn)
 from rich.table import Table
@@ -51,18 +52,18 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
     if fmt is Format.csv:
         rows.to_csv(sys.stdout, index=False)
         return
-    t = Table(title=f"Datasets in {store.home}", header_style="bold")
+    t = Table(title=f"Datasets in {escape(str(store.home))}", header_style="bold")
     for c in rows.columns:
         t.add_column(c, overflow="fold")
     for r in rows.itertuples(index=False):
-        t.add_row(*["✓" if v is True else ("" if v is False else str(v)) for v in r])
+        t.add_row(*["✓" if v is True else ("" if v is False else escape(str(v))) for v in r])
     console.print(t)
     if refs:
         t = Table(title="Shipped reference tables", header_style="bold")
         for c in ("table", "title", "source", "licence", "rows"):
             t.add_column(c, overflow="fold")
         for r in refs:
-            t.add_row(r["table"], str(r["title"]), str(r["source"]), str(r["licence"]), str(r["rows"]))
+            t.add_row(*(escape(str(r[c])) for c in ("table", "title", "source", "licence", "rows")))
         console.print(t)
 
 
@@ -96,7 +97,7 @@ def import_cmd(
     plan = plan_import(path, source, **opts)
     store = Store()
     with _bytes_progress() as prog:
-        task = prog.add_task(f"importing {plan.name}", total=plan.total_bytes or None)
+        task = prog.add_task(f"importing {escape(plan.name)}", total=plan.total_bytes or None)
         info = store.import_batches(plan.name, plan.batches(lambda n: prog.advance(task, n)), source=plan.source,
                                     release=plan.release, hs_revision=plan.hs_revision, checksum=plan.checksum,
                                     source_files=plan.files, replace=replace, notes=plan.notes, keys_unique=plan.keys_unique)
@@ -104,10 +105,10 @@ def import_cmd(
 
 
 def _report(info) -> None:
-    console.print(f"[green]imported[/] {info.name}: {info.rows:,} rows, years "
+    console.print(f"[green]imported[/] {escape(info.name)}: {info.rows:,} rows, years "
                   f"{', '.join(map(str, info.years))}, sha256 {info.checksum}", highlight=False)
     for n in info.notes:
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
 
 
 @data_app.command("fetch")
@@ -127,7 +128,7 @@ def fetch_cmd(
     if source.lower() != "baci":
         raise InputError(f"fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
     with _bytes_progress() as prog:
-        dl = prog.add_task(f"downloading BACI {hs.upper()} V{release}", total=None)
+        dl = prog.add_task(f"downloading BACI {escape(hs.upper())} V{escape(release)}", total=None)
         imp = prog.add_task("importing", total=None, visible=False)
 
         def on_download(got: int, total: int | None) -> None:
@@ -138,7 +139,7 @@ def fetch_cmd(
 
         info, url = fetch_baci(hs, release, years=parse_years(years), base_url=base_url, replace=replace, name=name,
                                download_progress=on_download, import_progress=on_import)
-    console.print(f"from {url}", highlight=False)
+    console.print(f"from {escape(url)}", highlight=False)
     _report(info)
 
 
@@ -148,7 +149,7 @@ def remove_cmd(name: str = typer.Argument(...)) -> None:
     from samarkand.store import Store
 
     Store().remove(name)
-    console.print(f"removed {name}")
+    console.print(f"removed {escape(name)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
