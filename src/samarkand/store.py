@@ -19,6 +19,7 @@ Analyses run on one dataset at a time: :func:`open_flows` never merges datasets.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -458,11 +459,23 @@ def _write_parts(batches: Iterable[pa.Table], work: Path, files_label: str | Non
             d = work / f"year={y}"
             d.mkdir(exist_ok=True)
             n = part_no.get(y, 0)
-            pq.write_table(part, d / f"part-{n}.parquet", compression="zstd")
+            _write_part(part, d / f"part-{n}.parquet")
             part_no[y] = n + 1
             years.add(int(y))
         rows += batch.num_rows
     return rows, years
+
+
+def _write_part(table: pa.Table, path: Path) -> None:
+    """pq.write_table, with the path in the OSError (pyarrow's own names no file: 'Error writing bytes')."""
+    try:
+        pq.write_table(table, path, compression="zstd")
+    except OSError as exc:
+        if exc.filename:
+            raise
+        m = re.search(r"\[errno (\d+)\]", str(exc), re.I)
+        code = int(m.group(1)) if m else errno.EIO
+        raise OSError(code, os.strerror(code) if m else str(exc), str(path)) from exc
 
 
 def check_batch(batch: pa.Table, files_label: str | None) -> None:

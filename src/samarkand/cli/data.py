@@ -11,14 +11,15 @@ from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, Time
 from rich.table import Table
 
 from samarkand.cli.common import parse_years
-from samarkand.cli.output import Format, console
+from samarkand.cli.output import Format, console, err_console
 
 data_app = typer.Typer(help="The data home: list, import and fetch trade-flow datasets.", no_args_is_help=True)
 
 
 def _bytes_progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    TimeRemainingColumn(), console=console, transient=False)
+                    TimeRemainingColumn(), console=err_console, transient=True,
+                    disable=not err_console.is_terminal)      # no bar, no blank line in scripts' stderr
 
 
 @data_app.command("list")
