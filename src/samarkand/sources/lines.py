@@ -26,10 +26,10 @@ class LineBlocks:
     """``header()`` is line 1; iterating yields ``(number of the block's first line, bytes)`` where the bytes
     are whole lines, each ending in ``\\n`` (a last line without one gets it)."""
 
-    def __init__(self, fh: BinaryIO, label: str, progress: Progress | None = None, *, block: int = BLOCK,
-                 max_line: int = MAX_LINE):
+    def __init__(self, fh: BinaryIO, label: str, progress: Progress | None = None, *, block: int | None = None,
+                 max_line: int | None = None):
         self.fh, self.label, self.progress = fh, label, progress
-        self.block, self.max_line = block, max_line
+        self.block, self.max_line = block or BLOCK, max_line or MAX_LINE
         self._carry = b""
         self._line = 1              # number of the next line not yet handed out
         self._eof = False
