@@ -109,6 +109,6 @@ def working(description: str) -> Iterator[None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
-                  transient=True) as prog:
+                  transient=True, disable=not err_console.is_terminal) as prog:   # scripts' stderr stays clean
         prog.add_task(escape(description), total=None)
         yield
