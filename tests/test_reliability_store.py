@@ -156,6 +156,9 @@ def test_long_name_and_blank_name_are_one_line_errors_on_the_cli(cli, home):
 def test_markup_like_and_unicode_names_are_fine(home):
     info = import_file(BACI_2023, home=home, name="[/x] ünï")
     assert Store(home).info("[/x] ünï").rows == info.rows == 8
+    longest = "稀" * 120                                  # 360 bytes in UTF-8: too long for a folder name
+    info = import_file(BACI_2023, home=home, name=longest)
+    assert Store(home).info(longest).rows == 8 and len((home / info.directory).name.encode()) < 255
 
 
 def test_folder_named_like_a_baci_csv_is_read_as_a_folder(cli, home, tmp_path):

@@ -508,7 +508,8 @@ def _first_duplicate(work: Path, years: list[int]) -> tuple | None:
 
 
 def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)
+    """The name as an ASCII folder name of at most 60 characters (the catalog keeps the name itself)."""
+    return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:60]
 
 
 def open_flows(dataset: str | None = None, *, flows: "Flows | pd.DataFrame | None" = None,
