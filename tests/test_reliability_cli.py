@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-
 from conftest import FIXTURES
+
 from samarkand.provenance import Result
 
 BACI_2023 = FIXTURES / "baci" / "BACI_HS22_Y2023_V202501.csv"

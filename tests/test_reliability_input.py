@@ -10,8 +10,8 @@ import zipfile
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import FIXTURES, make_baci_zip, snapshot
+
 from samarkand.errors import DataError, InputError
 from samarkand.sources import import_file
 from samarkand.store import Store

@@ -12,8 +12,8 @@ import time
 
 import httpx
 import pytest
-
 from conftest import make_baci_zip, run_cli
+
 from samarkand.sources import import_file
 
 CLIENTS = 4

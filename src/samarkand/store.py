@@ -27,9 +27,9 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import duckdb
 import pandas as pd
@@ -38,8 +38,17 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from samarkand.errors import DataError, InputError, NotInStoreError
-from samarkand.store_fs import (MARKER, Gone, Lease, fsync_dir, fsync_tree, is_marked, make_owned_dir, remove_owned,
-                                retire_version)
+from samarkand.store_fs import (
+    MARKER,
+    Gone,
+    Lease,
+    fsync_dir,
+    fsync_tree,
+    is_marked,
+    make_owned_dir,
+    remove_owned,
+    retire_version,
+)
 
 FLOW_COLUMNS = ["year", "exporter", "importer", "hs6", "value_usd", "quantity_t"]
 FLOW_SCHEMA = pa.schema([
@@ -96,7 +105,7 @@ class DatasetInfo:
         if self.citation:
             out["citation"] = self.citation
         if years is not None:
-            ys = sorted(set(int(y) for y in years))
+            ys = sorted({int(y) for y in years})
             out["years"] = ys
             cov = {str(y): self.coverage[str(y)] for y in ys if str(y) in self.coverage}
             if cov:
@@ -138,14 +147,14 @@ class Flows:
         if self.lease is not None:
             self.lease.close()
 
-    def __enter__(self) -> "Flows":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     @classmethod
-    def from_frame(cls, df: pd.DataFrame, name: str = "in-memory", **info: Any) -> "Flows":
+    def from_frame(cls, df: pd.DataFrame, name: str = "in-memory", **info: Any) -> Flows:
         missing = [c for c in FLOW_COLUMNS if c not in df.columns]
         if missing:
             raise InputError(f"flows table lacks columns {missing}")
@@ -167,7 +176,7 @@ class Flows:
         return cls(con, di)
 
     @classmethod
-    def from_parquet(cls, glob: str, info: DatasetInfo, lease: Lease | None = None) -> "Flows":
+    def from_parquet(cls, glob: str, info: DatasetInfo, lease: Lease | None = None) -> Flows:
         con = duckdb.connect()
         con.execute(f"SET threads TO {max(1, os.cpu_count() or 1)}")
         con.execute(
@@ -410,7 +419,7 @@ class Store:
         fsync_dir(self.home / "datasets")
         info = DatasetInfo(name=name, source=source, release=release, hs_revision=hs_revision,
                            years=sorted(years), rows=rows, checksum=checksum,
-                           imported_at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+                           imported_at=datetime.now(UTC).isoformat(timespec="microseconds"),
                            directory=final_rel, source_files=source_files, notes=notes or [],
                            coverage=coverage or {})
         cat["datasets"][name] = asdict(info)
@@ -473,7 +482,7 @@ def _write_part(table: pa.Table, path: Path) -> None:
     except OSError as exc:
         if exc.filename:
             raise
-        m = re.search(r"\[errno (\d+)\]", str(exc), re.I)
+        m = re.search(r"\[errno (\d+)\]", str(exc), re.IGNORECASE)
         code = int(m.group(1)) if m else errno.EIO
         raise OSError(code, os.strerror(code) if m else str(exc), str(path)) from exc
 
@@ -512,7 +521,7 @@ def _slug(name: str) -> str:
     return "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "_" for ch in name)[:60]
 
 
-def open_flows(dataset: str | None = None, *, flows: "Flows | pd.DataFrame | None" = None,
+def open_flows(dataset: str | None = None, *, flows: Flows | pd.DataFrame | None = None,
                home: Path | str | None = None) -> Flows:
     """What every method calls: the given Flows/DataFrame, else ``dataset`` from the store."""
     if isinstance(flows, Flows):

@@ -16,7 +16,7 @@ import fcntl
 import json
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 MARKER = ".samarkand-owned"
@@ -37,7 +37,7 @@ def make_owned_dir(path: Path, kind: str) -> None:
         (path / LEASE).touch(exist_ok=True)          # before the marker: a marked version always has a lease
     if not (path / MARKER).exists():
         (path / MARKER).write_text(json.dumps({"created_by": "samarkand", "kind": kind, "pid": os.getpid(),
-                                               "created_at": datetime.now(timezone.utc).isoformat()}) + "\n",
+                                               "created_at": datetime.now(UTC).isoformat()}) + "\n",
                                    encoding="utf-8")
 
 
@@ -106,7 +106,7 @@ class Lease:
         self._fd = fd
 
     @classmethod
-    def acquire(cls, version: Path) -> "Lease":
+    def acquire(cls, version: Path) -> Lease:
         """Hold ``version`` for reading; :class:`Gone` when it was retired (the caller re-reads the catalog)."""
         try:
             fd = os.open(version / LEASE, os.O_RDONLY)

@@ -49,7 +49,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         import re
 
         m = re.search(r"line (\d+)", str(exc))
-        raise DataError(f"malformed CSV: {exc}", file=str(path), row=int(m.group(1)) if m else None) from exc
+        raise DataError(f"malformed CSV: {str(exc).strip()}", file=str(path), row=int(m.group(1)) if m else None) from exc
 
 
 def require_columns(df: pd.DataFrame, cols: list[str], *, file: str) -> None:
