@@ -78,6 +78,19 @@ def test_debris_of_a_killed_import_is_swept_but_nothing_else(home, baci_zip):
     assert _count(Store(home).flows("a")) == 11
 
 
+def test_data_sweep_command_removes_a_released_version(cli, home, baci_zip):
+    import_file(baci_zip, home=home, name="a")
+    reader = Store(home).flows("a")
+    import_file(baci_zip, home=home, name="a", replace=True)
+    r = cli("data", "sweep")
+    assert r.returncode == 0 and "0 leftover(s) removed" in r.stdout          # still held by the reader
+    assert len(_versions(home)) == 2
+    reader.close()
+    r = cli("data", "sweep")
+    assert r.returncode == 0 and "1 leftover(s) removed" in r.stdout
+    assert len(_versions(home)) == 1
+
+
 # --- 3. readers keep the version they opened ---------------------------------------------------------------------
 
 def test_open_flows_keeps_working_after_replace_and_next_open_sees_new_version(home, baci_zip):

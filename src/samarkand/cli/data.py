@@ -152,5 +152,17 @@ def remove_cmd(name: str = typer.Argument(...)) -> None:
     console.print(f"removed {escape(name)}", highlight=False)
 
 
+@data_app.command("sweep")
+def sweep_cmd() -> None:
+    """Remove leftovers: interrupted imports, replaced or removed versions no reader holds any more, stray
+    temporary catalogs. Only what samarkand created is touched (see docs/reliability.md)."""
+    from samarkand.store import Store
+
+    removed = Store().sweep()
+    for p in removed:
+        console.print(f"removed {escape(p)}", highlight=False)
+    console.print(f"{len(removed)} leftover(s) removed", highlight=False)
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(data_app, name="data")
