@@ -71,15 +71,18 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
 def import_cmd(
     path: Path = typer.Argument(..., help="BACI zip/CSV, Comtrade CSV, or a CSV/Parquet table"),
     source: Optional[str] = typer.Option(None, "--source", help="baci | comtrade | table (default: detected)"),
-    name: Optional[str] = typer.Option(None, "--name", help="dataset name (default from the file, e.g. baci-hs22-v202501)"),
+    name: Optional[str] = typer.Option(None, "--name",
+                                       help="dataset name (default from the file, e.g. baci-hs22-v202501)"),
     replace: bool = typer.Option(False, "--replace", help="replace a dataset of the same name, atomically"),
     years: Optional[str] = typer.Option(None, "--years", help="only these years, e.g. 2022 2023 or 2018-2023"),
-    mapping: Optional[str] = typer.Option(None, "--map", help="table: year=COL,exporter=COL,importer=COL,hs6=COL,value_usd=COL[,quantity_t=COL]"),
+    mapping: Optional[str] = typer.Option(None, "--map", help="table: year=COL,exporter=COL,importer=COL,hs6=COL,"
+                                                              "value_usd=COL[,quantity_t=COL]"),
     value_unit: str = typer.Option("usd", "--value-unit", help="table: usd | kusd | musd"),
     quantity_unit: str = typer.Option("t", "--quantity-unit", help="table: t | kg"),
     country_scheme: str = typer.Option("iso3", "--country-scheme", help="table: iso3 | name"),
     hs_revision: Optional[str] = typer.Option(None, "--hs-revision", help="table: HS92..HS22 (validates codes)"),
-    prefer: str = typer.Option("imports", "--prefer", help="comtrade: imports | exports, when both sides report a flow"),
+    prefer: str = typer.Option("imports", "--prefer",
+                               help="comtrade: imports | exports, when both sides report a flow"),
 ) -> None:
     """Validate a source file and import it as a named dataset (atomic: a failed import changes nothing)."""
     from samarkand.errors import InputError
@@ -100,7 +103,8 @@ def import_cmd(
         task = prog.add_task(f"importing {escape(plan.name)}", total=plan.total_bytes or None)
         info = store.import_batches(plan.name, plan.batches(lambda n: prog.advance(task, n)), source=plan.source,
                                     release=plan.release, hs_revision=plan.hs_revision, checksum=plan.checksum,
-                                    source_files=plan.files, replace=replace, notes=plan.notes, keys_unique=plan.keys_unique)
+                                    source_files=plan.files, replace=replace, notes=plan.notes,
+                                    keys_unique=plan.keys_unique)
     _report(info)
 
 
@@ -117,7 +121,8 @@ def fetch_cmd(
     hs: str = typer.Option("HS22", "--hs", help="HS revision: HS92, HS96, HS02, HS07, HS12, HS17, HS22"),
     release: str = typer.Option(..., "--release", help="BACI release, e.g. 202501"),
     years: Optional[str] = typer.Option(None, "--years", help="import only these years, e.g. 2022 2023"),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="mirror URL (default CEPII; or $SAMARKAND_BACI_URL)"),
+    base_url: Optional[str] = typer.Option(None, "--base-url",
+                                           help="mirror URL (default CEPII; or $SAMARKAND_BACI_URL)"),
     replace: bool = typer.Option(False, "--replace"),
     name: Optional[str] = typer.Option(None, "--name"),
 ) -> None:
@@ -126,7 +131,7 @@ def fetch_cmd(
     from samarkand.sources.fetch import fetch_baci
 
     if source.lower() != "baci":
-        raise InputError(f"fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
+        raise InputError("fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
     with _bytes_progress() as prog:
         dl = prog.add_task(f"downloading BACI {escape(hs.upper())} V{escape(release)}", total=None)
         imp = prog.add_task("importing", total=None, visible=False)
@@ -154,8 +159,7 @@ def remove_cmd(name: str = typer.Argument(...)) -> None:
 
 @data_app.command("sweep")
 def sweep_cmd() -> None:
-    """Remove leftovers: interrupted imports, replaced or removed versions no reader holds any more, stray
-    temporary catalogs. Only what samarkand created is touched (see docs/reliability.md)."""
+    """Remove leftovers of interrupted imports and old versions no reader holds (only samarkand's own files)."""
     from samarkand.store import Store
 
     removed = Store().sweep()

@@ -54,7 +54,9 @@ class _Source:
             self.names = sorted(p.name for p in path.parent.iterdir() if p.is_file())
 
     def label(self, name: str) -> str:
-        return f"{self.path}!{name}" if self.zip else str((self.path if self.path.is_dir() else self.path.parent) / name)
+        if self.zip:
+            return f"{self.path}!{name}"
+        return str((self.path if self.path.is_dir() else self.path.parent) / name)
 
     def open(self, name: str):
         if self.zip:
