@@ -265,3 +265,23 @@ def test_concurrent_imports_and_replaces_serialise_cleanly(home, baci_zip):
     assert sorted(d.name for d in s.datasets(include_shipped=False)) == ["c0", "c1", "c1b", "c2"]
     assert all(_count(s.flows(n)) == 11 for n in ("c0", "c1", "c1b", "c2"))
     assert len(_versions(home)) == 4 and not (home / "tmp").exists()
+
+
+@pytest.mark.parametrize("retire", ["replace", "remove"])
+def test_versions_written_before_markers_are_adopted_then_retired(home, baci_zip, retire):
+    """A data home from an older samarkand: versions without marker or lease still open, and a replace or
+    remove still deletes them (the catalog named them, so they are the store's)."""
+    info = import_file(baci_zip, home=home, name="old")
+    legacy = home / info.directory
+    (legacy / MARKER).unlink()
+    (legacy / LEASE).unlink()
+    fl = Store(home).flows("old")
+    assert _count(fl) == 11 and not fl.lease.held
+    fl.close()
+    if retire == "replace":
+        import_file(baci_zip, home=home, name="old", replace=True)
+        assert len(_versions(home)) == 1
+    else:
+        Store(home).remove("old")
+        assert _versions(home) == []
+    assert not legacy.exists()

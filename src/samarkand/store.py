@@ -25,7 +25,7 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -347,25 +347,34 @@ class Store:
             return self._sweep_locked(self._read_catalog())
 
     def _sweep_locked(self, cat: dict[str, Any]) -> list[str]:
+        """The sweep, under the writers' lock.  A leftover that cannot be removed now (permissions, a busy file
+        system) stays for a later sweep: cleaning up never fails the import or removal that triggered it."""
         removed = []
+
+        def attempt(path: Path, remove: Callable[[Path], bool]) -> None:
+            try:
+                if remove(path):
+                    removed.append(str(path))
+            except OSError:
+                pass
+
         for p in self.home.glob("catalog.json.*.tmp"):
             if _CATALOG_TMP.fullmatch(p.name) and p.is_file():
-                p.unlink(missing_ok=True)
-                removed.append(str(p))
+                attempt(p, _unlink)
         tmp = self.home / "tmp"
         if tmp.is_dir():
             for p in tmp.iterdir():
-                if is_marked(p) and remove_owned(p):
-                    removed.append(str(p))
+                if is_marked(p):
+                    attempt(p, remove_owned)
         ds_dir = self.home / "datasets"
         if ds_dir.is_dir():
             named = {d["directory"] for d in cat["datasets"].values()}
             for p in ds_dir.iterdir():
                 if f"datasets/{p.name}" in named:
                     if not (p / MARKER).exists():
-                        make_owned_dir(p, "dataset")     # a version written before markers: adopt it
-                elif is_marked(p) and retire_version(p):
-                    removed.append(str(p))
+                        attempt(p, _adopt)
+                elif is_marked(p):
+                    attempt(p, retire_version)
         return removed
 
     def import_batches(self, name: str, batches: Iterable[pa.Table], *, source: str, release: str | None,
@@ -433,9 +442,21 @@ class Store:
             cat = self._read_catalog()
             if name not in cat["datasets"]:
                 raise NotInStoreError(f"no imported dataset named '{name}'")
+            self._sweep_locked(cat)                      # adopts the version if an older samarkand wrote it
             cat["datasets"].pop(name)
             self._write_catalog(cat)
             self._sweep_locked(cat)
+
+
+def _unlink(path: Path) -> bool:
+    path.unlink(missing_ok=True)
+    return True
+
+
+def _adopt(path: Path) -> bool:
+    """Mark a version written before markers existed (the catalog names it, so it is ours); it stays."""
+    make_owned_dir(path, "dataset")
+    return False
 
 
 def check_dataset_name(name: str) -> None:
