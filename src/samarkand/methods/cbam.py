@@ -521,7 +521,10 @@ def _cost_table(base: pd.DataFrame, years: list[int], exporter: str, user_int: d
     notes = [f"not costed: {r.hs6} {r.description[:40]} — {r.reason}" for r in not_costed.itertuples()]
     if not rows:
         raise InputError(f"no CBAM good of {exporter} could be costed: " + "; ".join(notes))
-    return pd.DataFrame(rows), not_costed, notes
+    table = pd.DataFrame(rows)
+    table.insert(table.columns.get_loc("cost_high_eur") + 1, "cost_share_of_value",
+                 table["cost_eur"] / table["value_eur"].where(table["value_eur"] > 0))
+    return table, not_costed, notes
 
 
 # ---------------------------------------------------------------------------------------------- summaries
