@@ -307,7 +307,7 @@ def test_cli_price_path_file_and_constant(cli):
     p = cli("cbam", "KAZ", "--years", "2026,2030", "--price-path", FIX / "price_path.csv", "--goods", "720241",
             "--format", "json")
     assert p.returncode == 0, p.stderr
-    row = [r for r in json.loads(p.stdout)["rows"] if r["year"] == 2030][0]
+    row = next(r for r in json.loads(p.stdout)["rows"] if r["year"] == 2030)
     assert row["cost_eur"] == pytest.approx(61332.869 * (2.35 * 1.3 - 0.515 * 1.106) * 120)
     assert row["price_path"] == "user price path"
     p = cli("cbam", "KAZ", "--years", "2034", "--intensities", FIX / "intensities.csv", "--goods", "720241",

@@ -1,6 +1,7 @@
 """`samarkand cbam EXPORTER`: CBAM cost of an exporter's goods sent to the EU over the definitive period."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional, get_args
 
@@ -32,7 +33,7 @@ def read_year_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
     if vcol is None:
         raise DataError(f"{what} needs a value column named one of {list(value_names)}", file=str(path))
     out: dict[int, float] = {}
-    for i, (y, v) in enumerate(zip(df[cols["year"]], df[vcol]), start=2):
+    for i, (y, v) in enumerate(zip(df[cols["year"]], df[vcol], strict=True), start=2):
         try:
             yy = int(str(y).strip())
         except ValueError:
@@ -41,7 +42,7 @@ def read_year_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
             vv = float(str(v).strip())
         except ValueError:
             raise DataError(f"'{v}' is not a number", file=str(path), row=i, field=vcol) from None
-        if vv < 0 or vv != vv:
+        if vv < 0 or math.isnan(vv):
             raise DataError(f"{what} must be non-negative; got {v}", file=str(path), row=i, field=vcol)
         if yy in out:
             raise DataError(f"year {yy} given twice", file=str(path), row=i, field="year")
@@ -59,12 +60,12 @@ def read_code_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
     from samarkand.methods.cbam import check_good
 
     out: dict[str, float] = {}
-    for i, (c, v) in enumerate(zip(df[ccol], df[vcol]), start=2):
+    for i, (c, v) in enumerate(zip(df[ccol], df[vcol], strict=True), start=2):
         try:
             vv = float(str(v).strip())
         except ValueError:
             raise DataError(f"'{v}' is not a number", file=str(path), row=i, field=vcol) from None
-        if vv < 0 or vv != vv:
+        if vv < 0 or math.isnan(vv):
             raise DataError(f"{what} must be non-negative tCO2e per tonne; got {v}", file=str(path), row=i,
                             field=vcol)
         try:
@@ -88,7 +89,7 @@ def _years_text(years: list[int]) -> str:
 def assumption_notes(by_year: pd.DataFrame) -> list[str]:
     """One line per assumption, naming the years it applies to."""
     years: dict[str, list[int]] = {}
-    for y, text in zip(by_year["year"], by_year["assumptions"]):
+    for y, text in zip(by_year["year"], by_year["assumptions"], strict=True):
         for part in filter(None, str(text).split("; ")):
             years.setdefault(part, []).append(int(y))
     return [f"assumption ({_years_text(ys)}): {part.replace(' (assumption)', '')}" for part, ys in years.items()]

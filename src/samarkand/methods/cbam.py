@@ -132,7 +132,7 @@ def certificate_price_2026() -> tuple[float, str]:
     quarters = [int(x) for x in q["quarter"]]
     missing = [f"Q{n}" for n in range(1, 5) if n not in quarters]
     label = ("2026: mean of the CBAM certificate prices " + ", ".join(f"Q{n} {p:g}" for n, p in
-                                                                     zip(quarters, q["price_eur"]))
+                                                                     zip(quarters, q["price_eur"], strict=True))
              + " EUR/t (IR 2025/2548; Commission 'Price of CBAM certificates' page as quoted by secondary sources)")
     if missing:
         label += f"; {', '.join(missing)} not published yet: quarters weighted equally (an assumption)"
@@ -148,7 +148,7 @@ def price_outlook(name: str, years: Iterable[int]) -> pd.DataFrame:
     first, _ = certificate_price_2026()
     pts = price_points()
     pts = pts[(pts["outlook"] == name) & (pts["role"] == "anchor") & (pts["year"] > 2026)]
-    anchors = {2026: first} | {int(y): float(p) for y, p in zip(pts["year"], pts["price_eur"])}
+    anchors = {2026: first} | {int(y): float(p) for y, p in zip(pts["year"], pts["price_eur"], strict=True)}
     xs = sorted(anchors)
     rows = []
     for y in years:
@@ -169,7 +169,7 @@ def outlook_source(name: str) -> str:
     pts = price_points()
     pts = pts[(pts["outlook"] == name) & (pts["role"] == "anchor")].sort_values("year")
     first = pts.iloc[-1]
-    points = ", ".join(f"{int(y)} {p:g}" for y, p in zip(pts["year"], pts["price_eur"]))
+    points = ", ".join(f"{int(y)} {p:g}" for y, p in zip(pts["year"], pts["price_eur"], strict=True))
     return f"{first['scenario']} — {first['source']} ({first['url']}); published points EUR/t: {points}"
 
 
@@ -422,9 +422,9 @@ def _goods(exporter: str, flows: Any, dataset: str | None, base_year: int | None
                                  "ferro-chromium 720241/720249)"),
                 "dataset": "kaz_cbam_exports_eu", "exports": f"{m['source']} ({m['version']})",
                 "coverage": _fact_coverage(base)}
-        notes = [f"goods from the shipped fact table, not from flows: {fact_notes[0]}; EU members other than these "
-                 "and the years 2022–2024 are not covered (no official figure found), so the totals are a lower "
-                 "bound"] + fact_notes[1:]
+        notes = [(f"goods from the shipped fact table, not from flows: {fact_notes[0]}; EU members other than "
+                  "these and the years 2022–2024 are not covered (no official figure found), so the totals are a "
+                  "lower bound"), *fact_notes[1:]]
     if wanted is not None:
         base = base[base["hs6"].isin(wanted)]
         if base.empty:
@@ -504,8 +504,8 @@ def _cost_table(base: pd.DataFrame, years: list[int], exporter: str, user_int: d
             inten, src, is_default = user_int[g.hs6], "actual value given by the user", False
             route = d[2] if d else None
         elif d is None:
-            skipped.append((g.hs6, "no default value shipped and no actual value given: not costed (supply "
-                                   "intensities={hs6: tCO2e/t}, --intensities FILE)"))
+            skipped.append((g.hs6, ("no default value shipped and no actual value given: not costed (supply "
+                                    "intensities={hs6: tCO2e/t}, --intensities FILE)")))
             continue
         else:
             (inten, src, route), is_default = d, True
@@ -644,8 +644,8 @@ def cbam(exporter: str, years: Iterable[int] = CBAM_YEARS, *, ets_price: float |
                      "used, with no default-value mark-up, at the central price and benchmark; the saving includes "
                      "the mark-up avoided")
     top = extras["by_good"].iloc[0]
-    head = [f"{top['description']} ({top['hs6']}) carries {top['share_of_cost']:.0%} of the central cost over "
-            f"{years[0]}–{years[-1]}", f"price: {price_label}"]
+    head = [(f"{top['description']} ({top['hs6']}) carries {top['share_of_cost']:.0%} of the central cost over "
+             f"{years[0]}–{years[-1]}"), f"price: {price_label}"]
     prov = _provenance(exporter, years, goods_prov, price_label, cscf, origin_carbon_price != 0.0, usd_per_eur,
                        bool(user_bm))
     return Result(table=table, provenance={k: v for k, v in prov.items() if v is not None}, extras=extras,
