@@ -167,7 +167,8 @@ def kaz_exports(shared: Path) -> pd.DataFrame:
     return pd.concat([out, extra.astype(out.dtypes.to_dict())], ignore_index=True)
 
 
-def build(shared: Path) -> list[str]:
+def _write_law(shared: Path) -> None:
+    """Annex I, the schedule and the default values."""
     from samarkand import reference
 
     nomen = set(reference.load("hs2022")["hs6"]) if "hs2022" in reference.available() else set()
@@ -222,6 +223,10 @@ def build(shared: Path) -> list[str]:
         "string_columns": ["good", "cn_code", "hs6", "sector", "country", "production_route", "legal_act",
                            "source", "note"],
     })
+
+
+def _write_trade(shared: Path) -> None:
+    """Kazakhstan's exports to EU members and the KazETS quotes."""
     kx = kaz_exports(shared)
     write_table("kaz_cbam_exports_eu", kx, {
         "title": "Kazakhstan's CBAM-relevant exports to EU members (tonnes, value), with the gaps stated",
@@ -247,6 +252,11 @@ def build(shared: Path) -> list[str]:
         "notes": ["Two quotes only, in KZT; no series and no sourced KZT/EUR rate, so no EUR value."],
         "string_columns": ["date", "price_type", "unit", "source", "note"],
     })
+
+
+def build(shared: Path) -> list[str]:
+    _write_law(shared)
+    _write_trade(shared)
     bm = benchmarks(shared)
     write_table("cbam_benchmarks", bm, BENCHMARKS_META)
     pp = price_paths(shared)
