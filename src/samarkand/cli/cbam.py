@@ -76,7 +76,10 @@ def read_code_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
     return out
 
 
-SUMMARY_TITLE = "CBAM cost of {exporter}'s goods to the EU by year and sector (EUR; low / central / high)"
+SUMMARY_TITLE = "CBAM cost of {exporter}'s goods to the EU by year and sector (EUR m; low / central / high)"
+SHORT_NAMES = {"cost_low_eur": "low", "cost_eur": "central", "cost_high_eur": "high",
+               "cost_share_of_value": "share of value", "price_low_path": "low price", "price_path": "central price",
+               "price_high_path": "high price", "share_of_cost": "share of cost"}
 DETAIL_COLUMNS = ["year", "hs6", "description", "tonnes", "intensity", "markup", "cbam_factor", "benchmark",
                   "certificates_tco2e", "eu_price", "cost_low_eur", "cost_eur", "cost_high_eur"]
 
@@ -95,17 +98,24 @@ def assumption_notes(by_year: pd.DataFrame) -> list[str]:
     return [f"assumption ({_years_text(ys)}): {part.replace(' (assumption)', '')}" for part, ys in years.items()]
 
 
+def _in_millions(df: pd.DataFrame) -> pd.DataFrame:
+    """Money columns in EUR millions (2 decimals) under short names, for the terminal."""
+    money = [c for c in ("cost_low_eur", "cost_eur", "cost_high_eur") if c in df.columns]
+    return df.assign(**{c: (df[c] / 1e6).round(2) for c in money}).rename(columns=SHORT_NAMES)
+
+
 def terminal_view(res: Result, detail: bool) -> Result:
     """What the table format prints: by year and sector (default) or every good (``detail``); a new Result."""
     ex = res.extras
-    by_year = ex["by_year"][["year", "cost_low_eur", "cost_eur", "cost_high_eur", "cost_share_of_value",
-                             "price_low_path", "price_path", "price_high_path"]]
-    extras = {"by_year": by_year}
+    by_year = _in_millions(ex["by_year"][["year", "cost_low_eur", "cost_eur", "cost_high_eur", "cost_share_of_value",
+                                          "price_low_path", "price_high_path"]])
+    extras = {"by year (EUR m)": by_year}
     if detail:
         table = res.table[[c for c in DETAIL_COLUMNS if c in res.table.columns]]
     else:
-        table = ex["by_sector"][["year", "sector", "cost_low_eur", "cost_eur", "cost_high_eur"]]
-        extras["by_good"] = ex["by_good"].assign(description=ex["by_good"]["description"].str.slice(0, 40))
+        table = _in_millions(ex["by_sector"][["year", "sector", "cost_low_eur", "cost_eur", "cost_high_eur"]])
+        extras["by good, all years (EUR m)"] = _in_millions(ex["by_good"].assign(
+            description=ex["by_good"]["description"].str.slice(0, 40)))
     extras |= {k: v for k, v in ex.items() if k in ("not_costed", "intensity_cut")}
     return Result(table=table, provenance=res.provenance, extras=extras,
                   notes=res.notes + assumption_notes(ex["by_year"]))

@@ -198,6 +198,8 @@ def eu_prices(years: list[int], *, ets_price: float | None = None, price_path: M
     paths = pd.DataFrame({o: price_outlook(o, years)["price"].to_numpy() for o in get_args(PriceOutlook)})
     df["price_low"], df["price_low_path"] = paths.min(axis=1), paths.idxmin(axis=1)
     df["price_high"], df["price_high_path"] = paths.max(axis=1), paths.idxmax(axis=1)
+    tie = (df["price_low"] == df["price_high"]).to_numpy()
+    df.loc[tie, ["price_low_path", "price_high_path"]] = df.loc[tie, "price_basis"] + " (all outlooks)"
     label = (f"outlook '{name}'{' (default)' if price_outlook_name is None else ''}: {outlook_source(name)}; "
              f"{certificate_price_2026()[1]}")
     return df, label
