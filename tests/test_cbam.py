@@ -146,6 +146,19 @@ def test_actual_value_uses_column_a_and_no_markup(flows):
     assert cell(res, 2034, "720241", "cost_eur") == pytest.approx(160_000.0)
 
 
+def test_fertiliser_benchmark_of_the_default_values_cn_code():
+    # CHN urea 3102 10: no CHN default value → 'other countries' 2.72 (CN 3102 10 19), fertiliser mark-up 1 %;
+    # benchmarks under HS 3102 10 range 0.304–0.902, the one of CN 3102 10 19 is 0.902:
+    # 1000 × (2.72 × 1.01 − 0.975 × 0.902) × 80 = 1000 × (2.7472 − 0.87945) × 80 = 149,420
+    frame = pd.DataFrame({"year": [2024], "exporter": ["CHN"], "importer": ["DEU"], "hs6": ["310210"],
+                          "value_usd": [1e6], "quantity_t": [1000.0]})
+    res = cbam("CHN", [2026], ets_price=80, flows=frame)
+    assert cell(res, 2026, "310210", "cost_eur") == pytest.approx(149_420.0)
+    assert cell(res, 2026, "310210", "benchmark_ref") == "IR 2025/2620 col. B CN 31021019 (2026–2030)"
+    # the range spans the other CN8 codes: high with 0.304 → 1000 × (2.7472 − 0.2964) × 80
+    assert cell(res, 2026, "310210", "cost_high_eur") == pytest.approx(1000 * (2.7472 - 0.975 * 0.304) * 80)
+
+
 def test_year_after_the_last_sourced_factor_is_labelled_an_assumption(flows):
     res = cbam("KAZ", [2030, 2031], ets_price=80, origin_carbon_price=10, goods=["720241"], flows=flows)
     # 2031: factor 0.39 (Directive not read for 2031), benchmark of 2028–30 (1.106) carried forward:

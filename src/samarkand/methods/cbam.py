@@ -212,12 +212,13 @@ def _bm_ref(r: Any) -> str:
 
 
 def benchmark_for(hs6: str, year: int, column: Literal["A", "B"], route: str | None,
-                  table: pd.DataFrame | None = None) -> dict[str, Any] | None:
+                  table: pd.DataFrame | None = None, cn_prefix: str = "") -> dict[str, Any] | None:
     """The good's central benchmark and the highest and lowest plausible ones in ``year``; None if none.
 
     Central: Column ``column`` rows of the HS6's CN8 codes for the production year, restricted to ``route``
     (assigned to the origin) when the table has it, else the highest alloy-grade value (IR 2025/2620 point 5.1),
-    then the lower median over the CN8 codes.  Range: every route and CN8 code of the HS6 (and Column B too on the
+    then the CN8 codes under ``cn_prefix`` (the CN code of the default value used) if any, then the lower median
+    over the CN8 codes.  Range: every route and CN8 code of the HS6 (and Column B too on the
     actual-data path, as if precursors earned their default adjustment).  After the last production year of the
     table its last values are carried forward (``carried_forward`` True)."""
     bm = benchmark_table() if table is None else table
@@ -237,6 +238,9 @@ def benchmark_for(hs6: str, year: int, column: Literal["A", "B"], route: str | N
         rule = "no route assigned to the origin: middle value of the routes"
     else:
         rule = "single value"
+    if len(cn_prefix) > 6 and pool["cn_code"].str.startswith(cn_prefix).any():
+        pool = pool[pool["cn_code"].str.startswith(cn_prefix)]
+        rule += f"; CN {cn_prefix} of the default value"
     pool = pool.sort_values(["benchmark", "cn_code"])
     central = pool.iloc[(len(pool) - 1) // 2]
     if pool["cn_code"].nunique() > 1 and pool["benchmark"].nunique() > 1:
@@ -249,8 +253,9 @@ def benchmark_for(hs6: str, year: int, column: Literal["A", "B"], route: str | N
 
 
 # ---------------------------------------------------------------------------------------------- inputs
-def _default_intensity(hs6: str, exporter: str, dv: pd.DataFrame) -> tuple[float, str, str | None] | None:
-    """(total tCO2e/t before mark-up, description, production route) from IR 2025/2621: exporter's row, else ALL."""
+def _default_intensity(hs6: str, exporter: str, dv: pd.DataFrame) -> tuple[float, str, str | None, str] | None:
+    """(total tCO2e/t before mark-up, description, production route, CN digits) from IR 2025/2621: exporter's row,
+    else ALL."""
     cand = dv[dv["hs6"].fillna("").str.split(";").apply(lambda xs: hs6 in xs)]
     for country in (exporter, "ALL"):
         rows = cand[(cand["country"] == country) & cand["total"].notna()]
@@ -259,8 +264,9 @@ def _default_intensity(hs6: str, exporter: str, dv: pd.DataFrame) -> tuple[float
             extra = f"; highest of {len(rows)} CN8 rows under {hs6}" if len(rows) > 1 else ""
             label = "default value for " + ("the exporter" if country == exporter else "other countries (ALL)")
             route = best["production_route"] if isinstance(best["production_route"], str) else None
+            cn = "".join(ch for ch in str(best["cn_code"]).split("(")[0] if ch.isdigit())
             return float(best["total"]), (f"{label}, IR 2025/2621 Annex I CN {best['cn_code']} "
-                                          f"(third-party copy){extra}"), route
+                                          f"(third-party copy){extra}"), route, cn
     return None
 
 
@@ -447,7 +453,8 @@ def _row_assumptions(y: int, sch: pd.DataFrame, bm: dict[str, Any] | None, basis
 
 
 def _good_rows(g: Any, years: list[int], *, inten: float, src: str, is_default: bool, route: str | None,
-               user_bm: float | None, unbenchmarked: str, ctx: dict[str, Any]) -> list[dict[str, Any]] | str:
+               cn: str, user_bm: float | None, unbenchmarked: str,
+               ctx: dict[str, Any]) -> list[dict[str, Any]] | str:
     """Rows of one good for every year; the reason it is not costed (a string) when it has no benchmark."""
     sch, prices, origin, cscf = ctx["schedule"], ctx["prices"], ctx["origin"], ctx["cscf"]
     info = ctx["annex"].loc[g.hs6]
@@ -462,7 +469,7 @@ def _good_rows(g: Any, years: list[int], *, inten: float, src: str, is_default: 
                                          "benchmark_max_ref": "given by the user", "benchmark_min": user_bm,
                                          "benchmark_min_ref": "given by the user"}
         else:
-            bm = benchmark_for(g.hs6, y, "B" if is_default else "A", route, ctx["benchmarks"])
+            bm = benchmark_for(g.hs6, y, "B" if is_default else "A", route, ctx["benchmarks"], cn)
         if bm is None and unbenchmarked == "not_costed":
             return (f"no Column {'B' if is_default else 'A'} benchmark in IR 2025/2620 as transcribed: not costed "
                     "(pass unbenchmarked='no_adjustment' / --cost-unbenchmarked to cost it without adjustment)")
@@ -504,14 +511,14 @@ def _cost_table(base: pd.DataFrame, years: list[int], exporter: str, user_int: d
         d = _default_intensity(g.hs6, exporter, dv)
         if g.hs6 in user_int:
             inten, src, is_default = user_int[g.hs6], "actual value given by the user", False
-            route = d[2] if d else None
+            route, cn = (d[2], d[3]) if d else (None, "")
         elif d is None:
             skipped.append((g.hs6, ("no default value shipped and no actual value given: not costed (supply "
                                     "intensities={hs6: tCO2e/t}, --intensities FILE)")))
             continue
         else:
-            (inten, src, route), is_default = d, True
-        got = _good_rows(g, years, inten=inten, src=src, is_default=is_default, route=route,
+            (inten, src, route, cn), is_default = d, True
+        got = _good_rows(g, years, inten=inten, src=src, is_default=is_default, route=route, cn=cn,
                          user_bm=user_bm.get(g.hs6), unbenchmarked=unbenchmarked, ctx=ctx)
         if isinstance(got, str):
             skipped.append((g.hs6, got))
