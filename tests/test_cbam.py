@@ -348,6 +348,7 @@ def test_cli_table_summarises_by_year_and_sector(cli):
     (["--years", "2035"], "outside the CBAM schedule"),
     (["--ets-price", "-10"], "non-negative"),
     (["--price-outlook", "crystal-ball"], "price outlook 'crystal-ball' is not known"),
+    (["--price-outlook", "[/x]"], "price outlook '[/x]' is not known"),     # user text escaped, not rich markup
     (["--price-outlook", "bnef", "--ets-price", "80"], "give one price"),
     (["--intensities", str(FIX / "intensities_negative.csv")], "row 2"),
     (["--intensities", str(FIX / "intensities_out_of_scope.csv")], "out of CBAM scope"),

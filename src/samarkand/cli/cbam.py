@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Optional, get_args
+from typing import Optional, cast, get_args
 
 import pandas as pd
 import typer
@@ -125,7 +125,8 @@ def register(app: typer.Typer) -> None:
     @app.command("cbam")
     def cbam_cmd(
         exporter: str = typer.Argument(..., help="exporting country (ISO3 or name), e.g. KAZ"),
-        years: Optional[str] = typer.Option(None, "--years", help="CBAM years, e.g. 2026-2034 (default) or 2026,2030"),
+        years: Optional[str] = typer.Option(None, "--years",
+                                            help="CBAM years, e.g. 2026-2034 (default) or 2026,2030"),
         price_outlook: Optional[str] = typer.Option(
             None, "--price-outlook", help="sourced EU price outlook: " + ", ".join(get_args(PriceOutlook))
             + f" (default {DEFAULT_PRICE_OUTLOOK}); 2026 = the published quarterly certificate prices"),
@@ -162,7 +163,8 @@ def register(app: typer.Typer) -> None:
         if intensity_cut is not None and not (0 <= intensity_cut <= 100):
             raise InputError(f"--intensity-cut is a percentage between 0 and 100; got {intensity_cut}")
         res = cbam(exporter, ys if ys is not None else CBAM_YEARS, ets_price=ets_price, price_path=path,
-                   price_outlook=price_outlook, intensities=ints, origin_carbon_price=origin_price,  # type: ignore[arg-type]
+                   price_outlook=cast(Optional[PriceOutlook], price_outlook), intensities=ints,
+                   origin_carbon_price=origin_price,
                    intensity_cut=None if intensity_cut is None else intensity_cut / 100.0,
                    goods=parse_list(goods) or None, usd_per_eur=usd_per_eur, dataset=dataset, cscf=cscf,
                    unbenchmarked="no_adjustment" if cost_unbenchmarked else "not_costed")
