@@ -82,6 +82,33 @@ def test_benchmark_table_parses_columns_routes_and_periods():
     assert not b["hs6"].str.startswith("7226").any()      # 7226 was not read: no row, never a made-up one
 
 
+def test_benchmark_choice_rules_on_a_hand_made_table():
+    from samarkand.methods.cbam import benchmark_for
+
+    def row(cn, column, route, y0, y1, value):
+        return {"cn_code": cn, "hs6": cn[:6], "column": column, "route": route, "year_from": y0, "year_to": y1,
+                "benchmark": value}
+    t = pd.DataFrame([row("72251100", "B", r, 2026, 2027, v) for r, v in zip("FGHJ", (1.5, 0.6, 0.2, 0.3), strict=True)]
+                     + [row("72251100", "B", "F", 2028, 2030, 1.4), row("72251100", "A", None, 2026, 2030, 0.1)]
+                     + [row(cn, "B", None, 2026, 2030, v) for cn, v in
+                        (("31021010", 0.304), ("31021012", 0.503), ("31021015", 0.7), ("31021019", 0.902))])
+    # alloy grades only, carbon-steel route C assigned: the highest alloy value of the year (IR 2025/2620 pt 5.1)
+    b = benchmark_for("722511", 2026, "B", "C", t)
+    assert (b["benchmark"], b["benchmark_max"], b["benchmark_min"]) == (1.5, 1.5, 0.2)
+    assert "highest alloy grade" in b["benchmark_rule"] and not b["carried_forward"]
+    # after 2030 the 2028–30 value is carried forward, and said so
+    b = benchmark_for("722511", 2032, "B", "C", t)
+    assert b["benchmark"] == 1.4 and b["carried_forward"]
+    # actual data: column A for the central case, column B values widen the range
+    b = benchmark_for("722511", 2026, "A", "C", t)
+    assert (b["benchmark"], b["benchmark_max"], b["benchmark_min"]) == (0.1, 1.5, 0.1)
+    # CN8 codes with different values: lower median [0.304, 0.503, 0.7, 0.902] → 0.503, unless the default
+    # value names its CN8 code
+    assert benchmark_for("310210", 2026, "B", None, t)["benchmark"] == 0.503
+    assert benchmark_for("310210", 2026, "B", None, t, "31021019")["benchmark"] == 0.902
+    assert benchmark_for("720241", 2026, "B", None, t) is None
+
+
 def test_price_table_and_outlook_paths():
     p = reference.load("ets_price_paths")
     cert = p[p["role"] == "certificate"].sort_values("quarter")
