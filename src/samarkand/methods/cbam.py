@@ -601,7 +601,8 @@ def _provenance(exporter: str, years: list[int], goods_prov: dict[str, Any], pri
         "cbam_factor": _factor_status(years),
         "benchmarks": ("given by the user for some goods; " if user_bm else "") + (
             f"Column B (default values) for the route assigned to the origin, Column A with actual values: "
-            f"{m_b['source']}; none is set for production after 2030 (the 2028–30 values are carried forward)"),
+            f"{m_b['source']}; none is set for production after 2030 (the 2028–30 values are carried forward); "
+            "provisional: recital 35 foresees updated values from 1.1.2027, no amending act was found"),
         "cscf": f"{cscf:g} ({CSCF_NOTE if cscf == 1.0 else 'given by the user'})",
         "default_values": f"{m_d['source']}",
         "eu_price": price_label,
