@@ -33,12 +33,12 @@ LAST_DATE = "2019-12-31"
 
 # (source name, source ISO-2 or None) -> (iso3, note); year-dependent codes are handled in _year_codes
 NAME_CODES = {
-    ("Federal Republic of Germany", None): ("DEU", "Federal Republic of Germany (West Germany, 1973–1990), no ISO-2 "
-                                                   "code in the source; coded DEU as in the ideal-point data"),
-    ("Yemen Arab Republic", None): ("YEM", "Yemen Arab Republic (North Yemen, to 1990), no ISO-2 code in the source; "
-                                           "coded YEM, the code the unified Yemen kept"),
-    ("Zanzibar", None): ("ZAN", "Zanzibar (two votes, December 1963), no ISO code; ZAN is the Correlates of War "
-                                "abbreviation, not an ISO code"),
+    ("Federal Republic of Germany", None): ("DEU", ("Federal Republic of Germany (West Germany, 1973–1990), no ISO-2 "
+                                                   "code in the source; coded DEU as in the ideal-point data")),
+    ("Yemen Arab Republic", None): ("YEM", ("Yemen Arab Republic (North Yemen, to 1990), no ISO-2 code in the source; "
+                                           "coded YEM, the code the unified Yemen kept")),
+    ("Zanzibar", None): ("ZAN", ("Zanzibar (two votes, December 1963), no ISO code; ZAN is the Correlates of War "
+                                "abbreviation, not an ISO code")),
 }
 ISO2_CODES = {
     "YD": ("YMD", "Yemen People's Republic (South Yemen, to 1990): ISO 3166-3 code YMD"),
@@ -154,27 +154,27 @@ def build(shared: Path) -> list[str]:
               "built_from": built}
     write_table("un_votes", votes, {
         "title": "UN General Assembly roll-call votes by country, 1946–2019", **common,
-        "notes": ["vote: 1 yes, 2 abstain, 3 no (Voeten's coding); absent and non-member votes are not in the "
-                  "source (dropped upstream), so every row is a vote cast.",
-                  f"Left out: {dropped} votes of the one roll call dated 2020-01-14 (rcid 9079), so that 2019 is "
-                  "the last, complete year.",
+        "notes": [("vote: 1 yes, 2 abstain, 3 no (Voeten's coding); absent and non-member votes are not in the "
+                  "source (dropped upstream), so every row is a vote cast."),
+                  (f"Left out: {dropped} votes of the one roll call dated 2020-01-14 (rcid 9079), so that 2019 is "
+                  "the last, complete year."),
                   "Country codes: see un_vote_countries (historical units and code repairs stated per row)."],
         "string_columns": ["iso3"],
     }, fmt="parquet")
     write_table("un_roll_calls", rc, {
         "title": "UN General Assembly roll calls with issue codes, 1946–2019", **common,
-        "notes": ["title: the text before ' : resolution / adopted by the General Assembly' where the source has "
-                  "it, else the short title, else the description (short and descr are kept as in the source).",
-                  "Issue codes (a roll call can carry several): me Palestinian conflict, nu nuclear weapons and "
+        "notes": [("title: the text before ' : resolution / adopted by the General Assembly' where the source has "
+                  "it, else the short title, else the description (short and descr are kept as in the source)."),
+                  ("Issue codes (a roll call can carry several): me Palestinian conflict, nu nuclear weapons and "
                   "nuclear material, di arms control and disarmament, hr human rights, co colonialism, ec economic "
-                  "development.",
+                  "development."),
                   "Left out: rcid 9079 (2020-01-14)."],
         "string_columns": ["date", "resolution", "title", "short", "descr"],
     }, fmt="parquet")
     write_table("un_vote_countries", cmap, {
         "title": "Countries in the UN General Assembly votes and their samarkand codes", **common,
-        "notes": ["ISO-2 → ISO3 through samarkand's country table; the rows with a code_note were mapped by hand "
-                  "(see scripts/builders/un_votes.py)."],
+        "notes": [("ISO-2 → ISO3 through samarkand's country table; the rows with a code_note were mapped by hand "
+                  "(see scripts/builders/un_votes.py).")],
         "string_columns": ["source_name", "source_iso2", "iso3", "code_note"],
     })
     return ["un_votes", "un_roll_calls", "un_vote_countries"]
