@@ -215,8 +215,10 @@ def tally(v: pd.Series) -> str:
     return ", ".join(f"{k} {n}" for k, n in counts.items())
 
 
-def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[int], top: int) -> pd.DataFrame:
-    """Recurring resolutions (same title) voted in both windows whose agreement changed, largest change first."""
+def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[int], top: int,
+          names: tuple[str, str] = ("A", "reference")) -> pd.DataFrame:
+    """Recurring resolutions (same title) voted in both windows whose agreement changed, largest change first;
+    ``changed`` names whose most frequent vote changed (``names`` = A's and the reference's codes)."""
     p = pairs.merge(sel[["rcid", "title", "resolution", "date"]], on="rcid")
     p = p.assign(key=p["title"].map(title_key), agree=1 - (p["va"] - p["vb"]).abs() / 2)
     p = p[(p["key"] != "") & p["year"].isin(early + late)]
@@ -229,8 +231,8 @@ def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[i
         if abs(change) < 1e-12:
             continue
         last = lt.sort_values("date").iloc[-1]
-        who = [side for side, col in (("A", "va"), ("reference", "vb")) if e[col].mode()[0] != lt[col].mode()[0]]
-        rows.append({"changed": " and ".join(who) or "mixed votes", "title": last["title"],
+        who = [side for side, col in zip(names, ("va", "vb")) if e[col].mode()[0] != lt[col].mode()[0]]
+        rows.append({"changed": " and ".join(who) or "neither (vote mix shifted)", "title": last["title"],
                      "last_resolution": last["resolution"], "last_date": last["date"],
                      "n_early": len(e), "n_late": len(lt), "a_votes_early": tally(e["va"]),
                      "a_votes_late": tally(lt["va"]), "reference_votes_early": tally(e["vb"]),
@@ -280,7 +282,7 @@ def _one_reference(a: str, ref: str, issue: str, sel: pd.DataFrame, pmap: pd.Dat
         out["by_year"].append(yearly.assign(**tag))
         out["trend"] += [{**tag, **row} for row in trend(yearly, min_roll_calls)]
         if measure != "bloc_members_mean" and windows[0] and windows[1]:
-            out["moved"].append(moved(pairs, sel, *windows, top_moved).assign(**tag))
+            out["moved"].append(moved(pairs, sel, *windows, top_moved, (a, ref)).assign(**tag))
     if economies.is_bloc(ref):
         out["cohesion"].append(cohesion(ref, sel, pmap).assign(reference=ref, issue=issue))
     return out
@@ -323,8 +325,8 @@ def votes(a: str, b: str, years: Iterable[int] | None = None, *, vs: Iterable[st
         "trend": _frame([pd.DataFrame(parts["trend"])], ["a", "reference", "measure", "issue", "metric",
                                                         "first_year", "last_year", "n_years", "slope_per_year",
                                                         "stderr", "ci95_low", "ci95_high", "p_value"]),
-        "moved": _frame(parts["moved"], ["a", "reference", "measure", "issue", "direction", "change", "changed", "title",
-                                         "last_resolution", "last_date", "n_early", "n_late", "a_votes_early",
+        "moved": _frame(parts["moved"], ["a", "reference", "measure", "issue", "direction", "change", "changed",
+                                         "title", "last_resolution", "last_date", "n_early", "n_late", "a_votes_early",
                                          "a_votes_late", "reference_votes_early", "reference_votes_late",
                                          "agreement_early", "agreement_late"]),
         "cohesion": _frame(parts["cohesion"], ["reference", "issue", "period", "first_year", "last_year",
