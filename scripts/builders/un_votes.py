@@ -101,6 +101,40 @@ def roll_call_title(short: object, descr: object) -> str:
     return texts[0] if texts else ""
 
 
+def _key(text: object) -> str:
+    """A title compared without case, punctuation or the ' : resolution / adopted …' tail."""
+    return re.sub(r"[^A-Z0-9]+", " ", str(text or "").split(" : resolution")[0].upper()).strip()
+
+
+def resolution_families(rc: pd.DataFrame) -> pd.Series:
+    """Recurring resolutions: roll calls linked when they share a title or a description (compared by ``_key``),
+    transitively; labels used by three or more roll calls of one session (agenda items such as 'PALESTINE
+    QUESTION') and labels under 12 characters link nothing.  Returns the smallest rcid of each roll call's family.
+    """
+    keys = pd.concat([pd.DataFrame({"rcid": rc["rcid"], "session": rc["session"], "key": rc[c].map(_key)})
+                      for c in ("title", "descr")]).drop_duplicates(["rcid", "key"])
+    keys = keys[keys["key"].str.len() >= 12]
+    per_session = keys.groupby(["key", "session"])["rcid"].nunique()
+    generic = set(per_session[per_session >= 3].index.get_level_values(0))
+    keys = keys[~keys["key"].isin(generic)]
+    parent = {int(r): int(r) for r in rc["rcid"]}
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ids in keys.groupby("key")["rcid"].apply(list):
+        first = root(int(ids[0]))
+        for other in ids[1:]:
+            r = root(int(other))
+            if r != first:
+                parent[max(r, first)] = min(r, first)
+                first = min(r, first)
+    return rc["rcid"].map(lambda x: root(int(x))).astype("int32")
+
+
 def _roll_calls(rc: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
     out = rc.copy()
     out["date"] = pd.to_datetime(out["date"])
@@ -111,11 +145,12 @@ def _roll_calls(rc: pd.DataFrame, issues: pd.DataFrame) -> pd.DataFrame:
     for c in ("importantvote", "amend", "para"):
         out[c] = out[c].astype("Int8")
     out["title"] = [re.sub(r"\s+", " ", roll_call_title(s, d)) for s, d in zip(out["short"], out["descr"])]
+    out["family"] = resolution_families(out)
     for code in ISSUES:
         out[code] = out["rcid"].isin(issues.loc[issues["short_name"] == code, "rcid"])
     out = out.rename(columns={"unres": "resolution"})
-    cols = ["rcid", "date", "year", "session", "resolution", "importantvote", "amend", "para", "title", "short",
-            "descr", *ISSUES]
+    cols = ["rcid", "date", "year", "session", "resolution", "importantvote", "amend", "para", "title", "family",
+            "short", "descr", *ISSUES]
     return out[cols].sort_values("rcid").reset_index(drop=True)
 
 
@@ -165,6 +200,9 @@ def build(shared: Path) -> list[str]:
         "title": "UN General Assembly roll calls with issue codes, 1946–2019", **common,
         "notes": [("title: the text before ' : resolution / adopted by the General Assembly' where the source has "
                   "it, else the short title, else the description (short and descr are kept as in the source)."),
+                  ("family: the smallest rcid of the roll call's recurring resolution — roll calls linked when "
+                   "they share a title or description (case and punctuation ignored), transitively; agenda labels "
+                   "used by 3+ roll calls of one session and labels under 12 characters link nothing."),
                   ("Issue codes (a roll call can carry several): me Palestinian conflict, nu nuclear weapons and "
                   "nuclear material, di arms control and disarmament, hr human rights, co colonialism, ec economic "
                   "development."),

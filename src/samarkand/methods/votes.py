@@ -18,13 +18,12 @@ the share of roll calls on which all members present voted alike.
 
 Trend: OLS slope of the yearly agreement on the year (scipy.stats.linregress) with its standard error and 95 %
 interval (t with n − 2 degrees of freedom), over years with at least ``min_roll_calls`` roll calls.  Moved roll
-calls: recurring resolutions (same title) voted in the early and the late window, where A's agreement with the
+calls: recurring resolutions (linked titles) voted in the early and the late window, where A's agreement with the
 reference changed — 'left' the reference's side when it fell, 'joined' when it rose.
 Data: Voeten, Strezhnev & Bailey, UNGA voting data (Harvard Dataverse hdl:1902.1/12379, CC0), 1946–2019.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal, get_args
@@ -120,7 +119,7 @@ def roll_calls(issue: str, years: list[int]) -> pd.DataFrame:
     sel = rc[rc["year"].isin(years)]
     if issue != "all":
         sel = sel[sel[issue]]
-    return sel[["rcid", "year", "date", "resolution", "title"]]
+    return sel[["rcid", "year", "date", "resolution", "title", "family"]]
 
 
 def bloc_votes(code: str, sel: pd.DataFrame, exclude: str | None) -> pd.DataFrame:
@@ -204,11 +203,6 @@ def trend(by_year: pd.DataFrame, min_roll_calls: int) -> list[dict[str, Any]]:
     return rows
 
 
-def title_key(title: str) -> str:
-    """Titles compared without case and punctuation ('HUMAN RIGHTS--REPORTS' = 'Human rights, reports')."""
-    return re.sub(r"[^A-Z0-9]+", " ", str(title).upper()).strip()
-
-
 def tally(v: pd.Series) -> str:
     """'yes 3, abstain 1' — the votes cast, most frequent first."""
     counts = v.map(VOTE_LABELS).value_counts()
@@ -217,13 +211,14 @@ def tally(v: pd.Series) -> str:
 
 def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[int], top: int,
           names: tuple[str, str] = ("A", "reference")) -> pd.DataFrame:
-    """Recurring resolutions (same title) voted in both windows whose agreement changed, largest change first;
+    """Recurring resolutions (same ``family``: linked titles, see the un_roll_calls table) voted in both windows
+    whose agreement changed, largest change first; the title shown is the latest;
     ``changed`` names whose most frequent vote changed (``names`` = A's and the reference's codes)."""
-    p = pairs.merge(sel[["rcid", "title", "resolution", "date"]], on="rcid")
-    p = p.assign(key=p["title"].map(title_key), agree=1 - (p["va"] - p["vb"]).abs() / 2)
-    p = p[(p["key"] != "") & p["year"].isin(early + late)]
+    p = pairs.merge(sel[["rcid", "title", "family", "resolution", "date"]], on="rcid")
+    p = p.assign(agree=1 - (p["va"] - p["vb"]).abs() / 2)
+    p = p[p["year"].isin(early + late)]
     rows = []
-    for _, g in p.groupby("key"):
+    for _, g in p.groupby("family"):
         e, lt = g[g["year"].isin(early)], g[g["year"].isin(late)]
         if e.empty or lt.empty:
             continue
@@ -368,8 +363,8 @@ def _notes(a: str, refs: list[str], table: pd.DataFrame, issues: list[str]) -> l
         got = table[table["reference"] == ref]
         if got.empty or (got["n_roll_calls"] == 0).all():
             notes.append(f"{a} and {ref} never voted on the same {', '.join(issues)} roll call in these years.")
-    notes.append("Moved roll calls match recurring resolutions by title; titles worded differently across years "
-                 "are not matched.")
+    notes.append("Moved roll calls: recurring resolutions are matched by shared titles or descriptions "
+                 "(un_roll_calls.family); a resolution whose wording changed completely is not matched.")
     return notes
 
 
