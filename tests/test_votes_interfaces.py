@@ -102,6 +102,7 @@ def test_api(client, pair_figures):
     assert row["n_roll_calls"] == n
     assert row["identical_share"] == pytest.approx(ident, abs=1e-12)      # the 36 %
     assert row["identical_share"] == pytest.approx(0.36, abs=0.005)
+    assert row["agreement_index"] == pytest.approx(agree, abs=1e-12)
     assert r.json()["provenance"]["dataset"].startswith("un_votes")
 
 
@@ -128,7 +129,7 @@ def test_brief_part(home, pair_figures):
     assert "2019" in fig.caption and any("2019" in lim for lim in sec.limits)
     chn = next(tr for tr in fig.fig.data if tr.name == "CHN")
     assert int(chn.x[-1]) == 2019
-    n, ident, _ = pair_figures("KAZ", "CHN", 2019, 2019)
+    _, ident, _ = pair_figures("KAZ", "CHN", 2019, 2019)
     assert chn.y[-1] == pytest.approx(ident, abs=1e-12)
     assert sec.headlines and sec.headlines[0].label == "Human-rights votes: KAZ with EU27"
     titles = [t.title for t in sec.tables]
