@@ -5,8 +5,8 @@ On the roll calls R on which both A and B voted (n = |R|):
 
 - ``identical_share`` = #{r ∈ R: v_A,r = v_B,r} / n  (two abstentions are identical votes);
 - ``agreement_index`` = Σ_r (1 − |v_A,r − v_B,r| / 2) / n: 1 for identical votes, 0.5 when one abstains and the other
-  votes yes or no, 0 for opposite votes — Lijphart's index of agreement (f + g/2)/t (Lijphart 1963, "The analysis
-  of bloc voting in the General Assembly", APSR 57(4)), as used with these data by Voeten (2000, 2013).
+  votes yes or no, 0 for opposite votes — Lijphart's index of agreement (f + g/2)/t (Lijphart 1963, "The Analysis
+  of Bloc Voting in the General Assembly: A Critique and a Proposal", APSR 57(4): 902–917).
 
 A bloc B (EU27, membership of each roll call's year; A left out when it is a member) is compared in two ways:
 ``bloc_majority`` — the vote cast by most of the members present (plurality; a tie at the top means the bloc had no
