@@ -82,6 +82,8 @@ def test_by_year_and_periods_by_hand(hand):
     assert got.loc["2010"].tolist() == pytest.approx([0.5, 0.5])
     assert got.loc["2011"].tolist() == pytest.approx([0.0, 0.5])
     assert got.loc["2012"].tolist() == pytest.approx([0.0, 0.25])
+    # no years given: the years in which KAZ voted (2010–2012), not the data's 1946–2019
+    assert hand.votes("KAZ", "DEU").table["period"].tolist() == ["2010–2012"]
     res = hand.votes("KAZ", "DEU", periods=[(2010, 2010), (2012, 2012)])
     assert row(res, "DEU", period="2012–2012")["agreement_index"] == pytest.approx(0.25)
     assert row(res, "DEU", period="2010–2010")["n_roll_calls"] == 2
@@ -164,6 +166,8 @@ def test_moved_by_hand(hand):
     ({"years": [2018, 2020]}, "outside the UN General Assembly voting data"),
     ({"years": [1940]}, "outside"),
     ({"periods": [(2012, 2010)]}, "runs backwards"),
+    ({"periods": [(2010, 2011)], "years": [2010]}, "not both"),
+    ({"periods": [(2010, 2011)], "by": "year"}, "not both"),
 ])
 def test_bad_options(hand, kwargs, message):
     with pytest.raises(InputError, match=message):

@@ -297,7 +297,12 @@ def votes(a: str, b: str, years: Iterable[int] | None = None, *, vs: Iterable[st
     refs = list(dict.fromkeys(resolve_voter(r, bloc_ok=True) for r in [b, *vs]))
     if a in refs:
         raise InputError(f"votes: {a} cannot be compared with itself")
+    if periods and (years is not None or by == "year"):
+        raise InputError("periods go with by='period' and replace years: give periods or years, not both")
     asked = check_years(years, periods)
+    if years is None and not periods:       # default: the years in which A voted
+        a_years = _tables()[0].loc[_tables()[0]["iso3"] == a, "year"]
+        asked = [y for y in asked if a_years.min() <= y <= a_years.max()]
     pmap = period_labels(asked, by, periods)
     parts: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": []}
     members_rows, years_used = [], set()
