@@ -123,7 +123,8 @@ def test_brief_part(home, pair_figures):
     from samarkand.brief.votes import human_rights_part
 
     sec = Section("norms", "Norms")
-    human_rights_part(sec, make_context("EU27", "KAZ"))
+    ctx = make_context("EU27", "KAZ")
+    human_rights_part(sec, ctx)
     assert sec.status == "ok", sec.notices
     (fig,) = sec.figures
     assert "2019" in fig.caption and any("2019" in lim for lim in sec.limits)
@@ -135,3 +136,10 @@ def test_brief_part(home, pair_figures):
     titles = [t.title for t in sec.tables]
     assert any("cohesion" in t.lower() for t in titles)
     assert any("left or joined" in t for t in titles)
+
+    from samarkand.brief import Brief, render_html
+
+    brief = Brief(ctx, [sec])
+    html = render_html(brief, include_plotlyjs=False)
+    assert "Human-rights agreement in the UN General Assembly, to 2019" in html
+    assert sum("end in 2019" in lim for lim in brief.limits()) == 1

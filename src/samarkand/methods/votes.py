@@ -357,8 +357,7 @@ def _frame(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
 
 
 def _notes(a: str, refs: list[str], table: pd.DataFrame, issues: list[str]) -> list[str]:
-    notes = [(f"UN General Assembly votes end in {DATA_YEARS[1]} (Voeten et al., 2021 release): later years are not "
-             "covered.")]
+    notes = [f"The UN General Assembly votes in this release (Voeten et al., 2021) end in {DATA_YEARS[1]}."]
     for ref in refs:
         if economies.is_bloc(ref):
             left_out = f"; {a} left out of it in the years it is a member" if a in economies.members(ref) else ""
