@@ -24,6 +24,7 @@ Data: Voeten, Strezhnev & Bailey, UNGA voting data (Harvard Dataverse hdl:1902.1
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, Literal, get_args
@@ -166,21 +167,21 @@ def agreement_stats(pairs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return g[[*keys, *STAT_COLUMNS]]
 
 
-def comparisons(a: str, ref: str, sel: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
-    """Vote pairs (rcid, year, va, vb) of A with the reference, per measure; for a bloc also the per-roll-call
-    positions of its members (A left out) — None for a country."""
+def comparisons(a: str, ref: str, sel: pd.DataFrame,
+                member_votes: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], pd.DataFrame | None]:
+    """Vote pairs (rcid, year, va, vb) of A with the reference, per measure (member pairs keep ``iso3``); for a bloc
+    (``member_votes`` from :func:`bloc_votes`) also the per-roll-call positions of its members without A."""
     votes = _tables()[0]
     v = votes[votes["rcid"].isin(sel["rcid"])]
     av = v[v["iso3"] == a][["rcid", "year", "vote"]].rename(columns={"vote": "va"})
-    if not economies.is_bloc(ref):
+    if member_votes is None:
         bv = v[v["iso3"] == ref][["rcid", "vote"]].rename(columns={"vote": "vb"})
         return {"pair": av.merge(bv, on="rcid")}, None
-    mv = bloc_votes(ref, sel, exclude=a)
+    mv = member_votes[member_votes["iso3"] != a]
     pos = positions(mv) if len(mv) else pd.DataFrame(columns=["rcid", "year", "position", "tie"])
     maj = pos.dropna(subset=["position"])[["rcid", "position"]].rename(columns={"position": "vb"})
     members = av.merge(mv[["rcid", "iso3", "vote"]].rename(columns={"vote": "vb"}), on="rcid")
-    return {"bloc_majority": av.merge(maj, on="rcid"), "bloc_members_mean": members[["rcid", "year", "va", "vb"]]}, \
-        pos.merge(av[["rcid"]], on="rcid")
+    return {"bloc_majority": av.merge(maj, on="rcid"), "bloc_members_mean": members}, pos.merge(av[["rcid"]], on="rcid")
 
 
 def trend(by_year: pd.DataFrame, min_roll_calls: int) -> list[dict[str, Any]]:
@@ -205,8 +206,7 @@ def trend(by_year: pd.DataFrame, min_roll_calls: int) -> list[dict[str, Any]]:
 
 def tally(v: pd.Series) -> str:
     """'yes 3, abstain 1' — the votes cast, most frequent first."""
-    counts = v.map(VOTE_LABELS).value_counts()
-    return ", ".join(f"{k} {n}" for k, n in counts.items())
+    return ", ".join(f"{VOTE_LABELS[int(k)]} {n}" for k, n in Counter(v.tolist()).most_common())
 
 
 def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[int], top: int,
@@ -215,36 +215,40 @@ def moved(pairs: pd.DataFrame, sel: pd.DataFrame, early: list[int], late: list[i
     whose agreement changed, largest change first; the title shown is the latest;
     ``changed`` names whose most frequent vote changed (``names`` = A's and the reference's codes)."""
     p = pairs.merge(sel[["rcid", "title", "family", "resolution", "date"]], on="rcid")
-    p = p.assign(agree=1 - (p["va"] - p["vb"]).abs() / 2)
-    p = p[p["year"].isin(early + late)]
+    p = p.assign(agree=1 - (p["va"] - p["vb"]).abs() / 2,
+                 window=np.select([p["year"].isin(early), p["year"].isin(late)], ["early", "late"], ""))
+    p = p[p["window"] != ""]
+    if p.empty:
+        return pd.DataFrame()
+    mean = p.pivot_table(index="family", columns="window", values="agree", aggfunc="mean")
+    if not {"early", "late"} <= set(mean.columns):
+        return pd.DataFrame()
+    mean = mean.dropna(subset=["early", "late"])
+    mean = mean.assign(change=mean["late"] - mean["early"])
+    mean = mean[mean["change"].abs() > 1e-12]
+    n_late = p[p["window"] == "late"].groupby("family").size()
+    mean = mean.assign(size=mean["change"].abs(), n_late=n_late.reindex(mean.index))
     rows = []
-    for _, g in p.groupby("family"):
-        e, lt = g[g["year"].isin(early)], g[g["year"].isin(late)]
-        if e.empty or lt.empty:
-            continue
-        change = float(lt["agree"].mean() - e["agree"].mean())
-        if abs(change) < 1e-12:
-            continue
+    for fam, m in mean.sort_values(["size", "n_late"], ascending=False).head(top).iterrows():
+        g = p[p["family"] == fam]
+        e, lt = g[g["window"] == "early"], g[g["window"] == "late"]
         last = lt.sort_values("date").iloc[-1]
         who = [side for side, col in zip(names, ("va", "vb")) if e[col].mode()[0] != lt[col].mode()[0]]
         rows.append({"changed": " and ".join(who) or "neither (vote mix shifted)", "title": last["title"],
                      "last_resolution": last["resolution"], "last_date": last["date"],
                      "n_early": len(e), "n_late": len(lt), "a_votes_early": tally(e["va"]),
                      "a_votes_late": tally(lt["va"]), "reference_votes_early": tally(e["vb"]),
-                     "reference_votes_late": tally(lt["vb"]), "agreement_early": float(e["agree"].mean()),
-                     "agreement_late": float(lt["agree"].mean()), "change": change,
-                     "direction": "joined" if change > 0 else "left"})
-    out = pd.DataFrame(rows)
-    if out.empty:
-        return out
-    out = out.assign(size=out["change"].abs()).sort_values(["size", "n_late"], ascending=False)
-    return out.drop(columns="size").head(top).reset_index(drop=True)
+                     "reference_votes_late": tally(lt["vb"]), "agreement_early": float(m["early"]),
+                     "agreement_late": float(m["late"]), "change": float(m["change"]),
+                     "direction": "joined" if m["change"] > 0 else "left"})
+    return pd.DataFrame(rows)
 
 
-def cohesion(ref: str, sel: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
+def cohesion(member_votes: pd.DataFrame, periods: pd.DataFrame) -> pd.DataFrame:
     """The bloc's own cohesion per period: mean AI, share of unanimous roll calls, ties (all members present)."""
-    pos = positions(bloc_votes(ref, sel, exclude=None))
-    p = pos.merge(periods, on="year")
+    if member_votes.empty:
+        return pd.DataFrame()
+    p = positions(member_votes).merge(periods, on="year")
     g = p.groupby(["period", "first_year", "last_year"]).agg(
         n_roll_calls=("rcid", "nunique"), cohesion_ai=("ai", "mean"), unanimous_share=("unanimous", "mean"),
         n_ties=("tie", "sum"), mean_members_present=("n_present", "mean")).reset_index()
@@ -263,9 +267,10 @@ def early_late(sel_years: list[int], by: str, periods: list[tuple[int, int]] | N
 def _one_reference(a: str, ref: str, issue: str, sel: pd.DataFrame, pmap: pd.DataFrame,
                    windows: tuple[list[int], list[int]], min_roll_calls: int, top_moved: int) -> dict[str, list]:
     """Every table's rows for A against one reference on one issue."""
-    out: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": []}
+    out: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": [], "members": []}
     ident = {"a": a, "reference": ref, "issue": issue}
-    frames, pos = comparisons(a, ref, sel)
+    member_votes = bloc_votes(ref, sel, exclude=None) if economies.is_bloc(ref) else None
+    frames, pos = comparisons(a, ref, sel, member_votes)
     for measure, pairs in frames.items():
         tag = {**ident, "measure": measure}
         per = agreement_stats(pairs.merge(pmap, on="year"), ["period", "first_year", "last_year"])
@@ -278,8 +283,11 @@ def _one_reference(a: str, ref: str, issue: str, sel: pd.DataFrame, pmap: pd.Dat
         out["trend"] += [{**tag, **row} for row in trend(yearly, min_roll_calls)]
         if measure != "bloc_members_mean" and windows[0] and windows[1]:
             out["moved"].append(moved(pairs, sel, *windows, top_moved, (a, ref)).assign(**tag))
-    if economies.is_bloc(ref):
-        out["cohesion"].append(cohesion(ref, sel, pmap).assign(reference=ref, issue=issue))
+    if member_votes is not None:
+        out["cohesion"].append(cohesion(member_votes, pmap).assign(reference=ref, issue=issue))
+        pairs = frames["bloc_members_mean"].rename(columns={"iso3": "member"})
+        if len(pairs):      # A's agreement with each member over all the years asked
+            out["members"].append(agreement_stats(pairs, ["member"]).assign(**ident).sort_values("identical_share"))
     return out
 
 
@@ -304,16 +312,14 @@ def votes(a: str, b: str, years: Iterable[int] | None = None, *, vs: Iterable[st
         a_years = _tables()[0].loc[_tables()[0]["iso3"] == a, "year"]
         asked = [y for y in asked if a_years.min() <= y <= a_years.max()]
     pmap = period_labels(asked, by, periods)
-    parts: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": []}
-    members_rows, years_used = [], set()
+    parts: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": [], "members": []}
+    years_used: set[int] = set()
     for iss in issues:
         sel = roll_calls(iss, asked)
         windows = early_late(sorted(sel["year"].unique().tolist()), by, periods)
         for ref in refs:
             for k, v in _one_reference(a, ref, iss, sel, pmap, windows, min_roll_calls, top_moved).items():
                 parts[k] += v
-            if economies.is_bloc(ref):
-                members_rows.append(member_agreement(a, ref, sel).assign(issue=iss))
         votes_a = _tables()[0]
         years_used |= set(votes_a[(votes_a["iso3"] == a) & votes_a["rcid"].isin(sel["rcid"])]["year"].tolist())
     if not years_used:
@@ -332,22 +338,11 @@ def votes(a: str, b: str, years: Iterable[int] | None = None, *, vs: Iterable[st
         "cohesion": _frame(parts["cohesion"], ["reference", "issue", "period", "first_year", "last_year",
                                                "n_roll_calls", "cohesion_ai", "unanimous_share", "n_ties",
                                                "mean_members_present"]),
-        "members": _frame(members_rows, ["a", "reference", "issue", "member", *STAT_COLUMNS]),
+        "members": _frame(parts["members"], ["a", "reference", "issue", "member", *STAT_COLUMNS]),
     }
     return Result(table=table, extras=extras, notes=_notes(a, refs, table, issues),
                   provenance=_provenance(a, refs, issues, sorted(years_used), by, periods, asked, min_roll_calls,
                                          top_moved))
-
-
-def member_agreement(a: str, ref: str, sel: pd.DataFrame) -> pd.DataFrame:
-    """A's agreement with each member of the bloc over the whole selection (member in the roll call's year)."""
-    votes = _tables()[0]
-    av = votes[(votes["iso3"] == a) & votes["rcid"].isin(sel["rcid"])][["rcid", "vote"]].rename(columns={"vote": "va"})
-    mv = bloc_votes(ref, sel, exclude=a).rename(columns={"vote": "vb", "iso3": "member"})
-    pairs = av.merge(mv, on="rcid")
-    if pairs.empty:
-        return pd.DataFrame(columns=["member", *STAT_COLUMNS])
-    return agreement_stats(pairs, ["member"]).assign(a=a, reference=ref).sort_values("identical_share")
 
 
 def _frame(parts: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
