@@ -110,7 +110,8 @@ def period_labels(years: list[int], by: str, periods: list[tuple[int, int]] | No
         return pd.DataFrame({"year": years, "period": [str(y) for y in years], "first_year": years,
                              "last_year": years})
     spans = periods or [(years[0], years[-1])]
-    rows = [(y, f"{y0}–{y1}", y0, y1) for y0, y1 in spans for y in range(y0, y1 + 1) if y in set(years)]
+    have = set(years)
+    rows = [(y, f"{y0}–{y1}", y0, y1) for y0, y1 in spans for y in range(y0, y1 + 1) if y in have]
     return pd.DataFrame(rows, columns=["year", "period", "first_year", "last_year"])
 
 
@@ -123,8 +124,8 @@ def roll_calls(issue: str, years: list[int]) -> pd.DataFrame:
     return sel[["rcid", "year", "date", "resolution", "title", "family"]]
 
 
-def bloc_votes(code: str, sel: pd.DataFrame, exclude: str | None) -> pd.DataFrame:
-    """Votes (rcid, year, iso3, vote) of the members of ``code`` in each roll call's year, ``exclude`` left out."""
+def bloc_votes(code: str, sel: pd.DataFrame) -> pd.DataFrame:
+    """Votes (rcid, year, iso3, vote) of the members of bloc ``code`` in each roll call's year."""
     votes = _tables()[0]
     pairs = []
     for y in sorted(sel["year"].unique()):
@@ -132,7 +133,7 @@ def bloc_votes(code: str, sel: pd.DataFrame, exclude: str | None) -> pd.DataFram
             members = economies.members(code, int(y))
         except InputError:
             continue
-        pairs += [(int(y), m) for m in members if m != exclude]
+        pairs += [(int(y), m) for m in members]
     mem = pd.DataFrame(pairs, columns=["year", "iso3"]).astype({"year": "int16"})
     v = votes[votes["rcid"].isin(sel["rcid"])]
     return v.merge(mem, on=["year", "iso3"])[["rcid", "year", "iso3", "vote"]]
@@ -269,7 +270,7 @@ def _one_reference(a: str, ref: str, issue: str, sel: pd.DataFrame, pmap: pd.Dat
     """Every table's rows for A against one reference on one issue."""
     out: dict[str, list] = {"main": [], "by_year": [], "trend": [], "moved": [], "cohesion": [], "members": []}
     ident = {"a": a, "reference": ref, "issue": issue}
-    member_votes = bloc_votes(ref, sel, exclude=None) if economies.is_bloc(ref) else None
+    member_votes = bloc_votes(ref, sel) if economies.is_bloc(ref) else None
     frames, pos = comparisons(a, ref, sel, member_votes)
     for measure, pairs in frames.items():
         tag = {**ident, "measure": measure}
