@@ -38,6 +38,7 @@ _LAZY = {
     "crm": ("samarkand.methods.crm", None),
     "cbam": ("samarkand.methods.cbam", "cbam"),
     "alignment": ("samarkand.methods.alignment", "alignment"),
+    "votes": ("samarkand.methods.votes", "votes"),
     "brief": ("samarkand.brief", "build_brief"),
 }
 
