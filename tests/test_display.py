@@ -81,3 +81,18 @@ def test_parse_value_reads_units():
     assert parse_value("USD 1.2 m") == pytest.approx(1.2e6)
     assert parse_value("−3.5") == -3.5
     assert parse_value("CHN") is None
+
+
+def test_result_html_formats_by_column_and_names_its_source():
+    from samarkand.display import result_html, result_repr
+    from samarkand.provenance import Result
+
+    table = pd.DataFrame({"hs6": ["850511"], "extra_imports_usd": [4.8e9], "extra_share": [0.014],
+                          "trade_intensity": [1.502], "n_products": [21.0]})
+    res = Result(table=table, provenance={"dataset": "baci-crm", "years": [2024], "method": "ec2021",
+                                          "thresholds": {"hhi": 0.4}}, notes=["a caveat <b>"])
+    html = result_html(res)
+    for shown in ("4.80 bn", "1.4 %", "1.50", "<td class=\"count\">21</td>", "a caveat &lt;b&gt;",
+                  "dataset: baci-crm · years: 2024 · method: ec2021 · thresholds: hhi=0.4"):
+        assert shown in html
+    assert result_repr(res).startswith("Result(ec2021: 1 rows × 5 columns; 1 note(s))")

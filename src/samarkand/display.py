@@ -232,3 +232,67 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
 
 __all__ = ["KINDS", "Kind", "count", "format_value", "index", "kind_of", "money", "parse_value", "pvalue", "ratio",
            "share", "tonnes", "within_precision", "year"]
+
+
+# --- a Result in a notebook -----------------------------------------------------------------------------------
+
+PROVENANCE_KEYS = ("dataset", "release", "years", "year", "method", "thresholds")
+
+
+def provenance_line(prov: Any) -> str:
+    """The compact provenance line: dataset, release, years, method and thresholds, in that order."""
+    parts = []
+    for key in PROVENANCE_KEYS:
+        value = prov.get(key) if hasattr(prov, "get") else None
+        if value is None or value == "" or (key == "year" and prov.get("years")):
+            continue
+        parts.append(f"{key}: {_prov_text(value)}")
+    return " · ".join(parts)
+
+
+def _prov_text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_prov_text(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+        if len(items) > 3 and all(isinstance(x, int) for x in items) and items == list(range(items[0], items[-1] + 1)):
+            return f"{items[0]}–{items[-1]}"
+        return ", ".join(map(str, items))
+    return str(value)
+
+
+def frame_html(df: Any, max_rows: int = 10) -> str:
+    """An HTML table of a DataFrame's first rows, each number formatted by its column's kind."""
+    import html
+
+    kinds = [kind_of(c, df[c]) for c in df.columns]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    body = []
+    for row in df.head(max_rows).itertuples(index=False):
+        cells = "".join(f'<td class="{k}">{html.escape(format_value(v, k))}</td>' for v, k in zip(row, kinds))
+        body.append(f"<tr>{cells}</tr>")
+    more = f"<p>… {len(df) - max_rows} more rows (<code>.table</code> holds them all)</p>" if len(df) > max_rows else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def result_html(result: Any, max_rows: int = 10) -> str:
+    """A Result as HTML for Jupyter: its table's first rows, its notes and one provenance line."""
+    import html
+
+    notes = "".join(f"<li>{html.escape(str(n))}</li>" for n in result.notes)
+    extras = ", ".join(f"<code>{html.escape(k)}</code> ({len(v)} rows)" for k, v in result.extras.items())
+    return ("<div class='samarkand-result'>" + frame_html(result.table, max_rows)
+            + (f"<p><b>extras:</b> {extras}</p>" if extras else "")
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + f"<p><small><b>source</b> {html.escape(provenance_line(result.provenance))}</small></p></div>")
+
+
+def result_repr(result: Any) -> str:
+    """A short, readable text form: shape, method, dataset and years, extras and notes counted."""
+    prov = result.provenance
+    rows, cols = result.table.shape
+    head = f"Result({prov.get('method', '?')}: {rows} rows × {cols} columns"
+    line = provenance_line(prov)
+    extras = f"; extras: {', '.join(result.extras)}" if result.extras else ""
+    notes = f"; {len(result.notes)} note(s)" if result.notes else ""
+    return f"{head}{extras}{notes})\n  {line}" if line else f"{head}{extras}{notes})"
