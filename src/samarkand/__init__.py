@@ -45,6 +45,11 @@ _LAZY = {
 __all__ = sorted(_LAZY) + ["__version__"]
 
 
+def __dir__() -> list[str]:
+    """Tab completion lists the lazily loaded public API too."""
+    return sorted(set(globals()) | set(__all__))
+
+
 def __getattr__(name: str) -> Any:
     if name not in _LAZY:
         raise AttributeError(f"module 'samarkand' has no attribute {name!r}")
