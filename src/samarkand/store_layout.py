@@ -9,8 +9,9 @@ is visible with them or not at all:
 - **exports aggregate** (:func:`write_aggregates`): per year, every exporter's flows summed by product —
   ``year, exporter, hs6, value_usd, quantity_t, flows`` (sums of positive values only, as the screens use;
   ``flows`` counts every row) — in ``_agg/exports_year=YYYY.parquet`` next to the ``year=YYYY/`` folders
-  (outside the flows glob).  A screen's export totals and world-export concentration read this table (about
-  a tenth of the rows) instead of the whole year.
+  (outside the flows glob; files the store owns: :func:`samarkand.store_fs.is_owned_file`).  A screen's
+  export totals and world-export concentration read this table (about a tenth of the rows) instead of the
+  whole year.
 
 :func:`exports_view` gives methods the view ``flow_exports`` with those columns on any :class:`Flows`: over
 the stored aggregate when :func:`attach` found one for every year, else the same aggregation computed from
@@ -18,6 +19,8 @@ the stored aggregate when :func:`attach` found one for every year, else the same
 """
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,9 +59,14 @@ def write_aggregates(work: Path, years: list[int]) -> None:
     try:
         for y in years:
             src = f"read_parquet('{_sql_str(str(work / f'year={int(y)}' / '*.parquet'))}')"
-            dest = _sql_str(str(out / f"exports_year={int(y)}.parquet"))
-            con.execute(f"COPY ({EXPORTS_SQL.format(source=src)} ORDER BY hs6, exporter) TO '{dest}' "
-                        f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            dest = out / f"exports_year={int(y)}.parquet"
+            try:
+                con.execute(f"COPY ({EXPORTS_SQL.format(source=src)} ORDER BY hs6, exporter) TO "
+                            f"'{_sql_str(str(dest))}' "
+                            f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+            except duckdb.IOException as exc:   # e.g. disk full: an OSError naming the file, as for the parts
+                code = errno.ENOSPC if "space" in str(exc).lower() else errno.EIO
+                raise OSError(code, f"{os.strerror(code)} (writing the exports aggregate)", str(dest)) from exc
     finally:
         con.close()
 
