@@ -4,7 +4,8 @@
     python benchmarks/bench_commands.py [--baseline-src DIR] [--repeat 3] [--only crm|brief|dependencies]
 
 Each command runs as a fresh process (``python -m samarkand ...``, cold: imports, reference tables, DuckDB
-connection), with an empty temporary data home, so the shipped dataset is used.  Runs alternate between the
+connection; bytecode cached by one uncounted warm-up run per tree), with an empty temporary data home, so the
+shipped dataset is used.  Runs alternate between the
 two trees (A B A B ...) so that machine load hits both alike; the median of ``--repeat`` runs is printed,
 wall time and CPU time (user + system of the child, from ``resource.getrusage``), and the ratio
 baseline / this tree.  ``--baseline-src`` is a samarkand ``src`` tree, e.g. the previous implementation::
@@ -33,7 +34,7 @@ COMMANDS = {
 
 def run_once(args: list[str], src: str, home: str) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one cold run of ``python -m samarkand ARGS`` with ``src`` first on the path."""
-    env = {**os.environ, "SAMARKAND_HOME": home, "PYTHONPATH": src, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "SAMARKAND_HOME": home, "PYTHONPATH": src}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "samarkand", *args], capture_output=True, text=True, env=env,
@@ -58,6 +59,8 @@ def main() -> None:
         for name in a.only or ["crm", "brief", "dependencies"]:
             args = [x.format(tmp=tmp) for x in COMMANDS[name]]
             runs: dict[str, list[tuple[float, float]]] = {t: [] for t in trees}
+            for src in trees.values():       # warm-up, not counted: bytecode compiled and cached for both trees
+                run_once(args, src, str(Path(tmp) / "home"))
             for _ in range(a.repeat):
                 for t, src in trees.items():
                     runs[t].append(run_once(args, src, str(Path(tmp) / "home")))
