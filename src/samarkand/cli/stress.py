@@ -58,6 +58,7 @@ def stress_cmd(
                                   "redirected (0-1; default 0.5, the midpoint of the unknown range), or ISO3=rate,..."),
     suppliers: str = typer.Option("current", "--suppliers", help="current: re-source from today's other suppliers; "
                                                                  "all: from every exporter"),
+    measure: str = typer.Option("value", "--measure", help="value (USD) | quantity (tonnes, where BACI gives them)"),
     scenarios: Optional[str] = typer.Option(None, "--scenarios", help="TOML/YAML file of named scenarios"),
     monte_carlo: Optional[int] = typer.Option(None, "--monte-carlo", help="N draws of the diversion rates; "
                                                                           "reports P5/P50/P95"),
@@ -142,9 +143,10 @@ def stress_cmd(
 
     with working(f"stress test {reporter}: cutting {','.join(cuts)}"):
         res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
-                        suppliers=suppliers, dataset=dataset)
+                        suppliers=suppliers, measure=measure, dataset=dataset)
     if fmt is Format.table:
-        shown = _short(res.table[[c for c in TABLE_COLUMNS if c in res.table.columns]])
+        shown = _short(res.table[[c for c in dict.fromkeys(TABLE_COLUMNS + [st._to_tonnes(c) for c in TABLE_COLUMNS])
+                                  if c in res.table.columns]])
         if top:
             shown = shown.head(top)
         from samarkand.provenance import Result
@@ -153,7 +155,7 @@ def stress_cmd(
                       notes=res.notes)
         emit(view, fmt, title=f"{res.provenance['reporter']} {res.provenance['year']}: "
                               f"{','.join(res.provenance['cut'])} cut (share {res.provenance['share_cut']:g}), "
-                              "ranked by shortfall (USD)")
+                              f"ranked by shortfall ({'tonnes' if measure == 'quantity' else 'USD'})")
     else:
         if top:
             res.table = res.table.head(top)
