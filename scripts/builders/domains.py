@@ -111,8 +111,8 @@ def build(shared: Path) -> list[str]:
             c = c.strip()
             if c:
                 add([c], "cbam", f"{r['sector']}: CN {r['cn_code']}",
-                    f"Regulation (EU) 2023/956 Annex I as amended by Reg. (EU) 2025/2083 (shared/data/facts/cbam/"
-                    f"cbam_annex_i.csv, HS6 expansion of the CN entry; CN-level scope may be narrower)")
+                    "Regulation (EU) 2023/956 Annex I as amended by Reg. (EU) 2025/2083 (shared/data/facts/cbam/"
+                    "cbam_annex_i.csv, HS6 expansion of the CN entry; CN-level scope may be narrower)")
 
     # fertilisers
     for h in ("3102", "3103", "3104", "3105"):

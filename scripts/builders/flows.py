@@ -74,7 +74,7 @@ def build(shared: Path) -> list[str]:
     if (flows["value_usd"] < 0).any():
         raise ValueError("negative values")
     years = sorted(int(y) for y in flows["year"].unique())
-    mat_years = set(int(y) for y in materials["year"].unique())
+    mat_years = {int(y) for y in materials["year"].unique()}
     coverage = {str(y): _coverage(y, y in mat_years) for y in years}
     hs_rev = {str(y): (f"{'HS02' if y <= 2016 else 'HS17'} (critical materials); " if y in mat_years else "")
               + "HS92 (crude oil, LNG)" for y in years}

@@ -25,7 +25,7 @@ reporter-side physical imports of Eurostat (nrg_ti_oil, thousand tonnes × 1000)
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -135,7 +135,9 @@ def _transit_shares(imp: pd.DataFrame, by_flow: pd.DataFrame, via: str, hs6: str
             hit = out["supplier"] == r.supplier
             out.loc[hit, "transit_share"] = r.exposed_usd / out.loc[hit, "value_usd"]
             out.loc[hit, "basis"] = f"analyst assumption: route share ({r.routes}), energy_route_shares"
-        evidence["route_assumptions"] = reference.load("energy_route_shares")
+        routes = reference.load("energy_route_shares")
+        evidence["route_assumptions"] = routes[routes["countries_crossed"].fillna("").str.split(";")
+                                               .map(lambda cs: via in cs)].reset_index(drop=True)
     corridor = corridor_transit_share(via, CORRIDOR_COMMODITY[hs6]) if hs6 in CORRIDOR_COMMODITY else None
     if corridor is not None:
         share, links = corridor

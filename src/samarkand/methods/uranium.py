@@ -73,7 +73,7 @@ def uranium(economy: str = "EU27") -> Result:
     services["as_reported"] = [_as_reported(s, t) for s, t in zip(services["source"], services["source_type"])]
     world = world_production()
     place = _partner_place(table, world, "KAZ")
-    years = sorted(set(int(y) for y in table["year"]) | set(int(y) for y in world["year"]))
+    years = sorted({int(y) for y in table["year"]} | {int(y) for y in world["year"]})
     m = reference.meta("uranium_eu_origin")
     prov = {"method": "uranium: ESA origin shares of natural uranium delivered to EU utilities (preferred row per "
                       "year × origin, as reported); Russia's share of conversion/enrichment; world mine production "
