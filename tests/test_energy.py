@@ -265,3 +265,24 @@ def test_energy_routes():
     assert c.get("/api/energy/exposure", params={"commodity": "coal"}).status_code == 422
     assert c.get("/api/energy/backtest", params={"base_year": 2024, "outcome_year": 2021}).status_code == 422
     assert np.isfinite(c.get("/api/energy/backtest").json()["extras"]["summary"][0]["rank_correlation"])
+
+
+# --- brief section --------------------------------------------------------------------------------------------
+def test_energy_brief_section(shipped):
+    from samarkand.brief.energy import energy_section
+    from samarkand.brief.sections import make_context
+
+    sec = energy_section(make_context("EU27", "KAZ", 2024))
+    assert not sec.errors and sec.shown_status == "ok"
+    heads = {h.label: h for h in sec.headlines}
+    v = extra_eu(shipped, 2024, "270900")
+    rank = int((v > v["KAZ"]).sum()) + 1
+    crude = heads["Kazakhstan in EU27's crude imports (2024)"]
+    assert crude.value == f"#{rank}, {v['KAZ'] / v.sum():.1%}" == "#3, 11.1%"
+    assert heads["Kazakhstan's share of EU27's natural-uranium deliveries"].value == "26.8% (2022)"
+    assert "as reported by" in heads["Kazakhstan's share of EU27's natural-uranium deliveries"].detail
+    assert {"energy-crude-shares", "energy-backtest", "energy-uranium-world"} <= {f.id for f in sec.figures}
+    # another pair: the section still works and says what its data lack (no uranium figures outside the EU)
+    other = energy_section(make_context("JPN", "AUS", 2024))
+    assert not other.errors and other.figures
+    assert any("EU utilities" in n.text for n in other.notices)

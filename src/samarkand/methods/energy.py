@@ -442,3 +442,44 @@ def crosscheck(partner: str = "KAZ", years: tuple[int, int] = (2015, 2022), *, r
              "statistics record the physical import by country of origin: they differ by construction (see "
              "docs/energy.md)"]
     return Result(table=t.reset_index(drop=True), provenance=prov, extras={"totals": tot}, notes=notes)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# suppliers of a commodity over the years
+# ----------------------------------------------------------------------------------------------------------
+def suppliers(reporter: str, years: list[int] | None = None, *, commodity: str = "crude", flows=None,
+              dataset: str | None = None) -> Result:
+    """The reporter's extra-bloc suppliers of ``commodity`` per year: imports (USD, t), share s = v / Σ v (of
+    value, :func:`samarkand.methods.concentration.shares`), share of tonnes, and rank by value.
+
+    ``years`` default: every year of the dataset.  Members of a bloc are taken year by year.
+    """
+    from samarkand.economies import members, resolve
+    from samarkand.store import open_flows
+
+    hs6 = commodity_code(commodity)
+    rep = resolve(reporter)
+    fl = open_flows(dataset=dataset, flows=flows)
+    ys = sorted(int(y) for y in (years if years is not None else fl.years()))
+    if not ys:
+        raise InputError("no years given")
+    frames = []
+    for y in ys:
+        fl.require_year(y)
+        imp = _imports(fl, y, sorted(members(rep, y)), hs6)
+        if imp.empty or imp["value_usd"].sum() <= 0:
+            continue
+        imp["share"] = imp["supplier"].map(shares(imp.set_index("supplier")["value_usd"])).fillna(0.0)
+        imp["share_t"] = imp["supplier"].map(shares(imp.set_index("supplier")["quantity_t"].fillna(0.0)))
+        imp["rank"] = imp["value_usd"].rank(ascending=False, method="min").astype(int)
+        imp.insert(0, "year", y)
+        frames.append(imp.sort_values("rank"))
+    if not frames:
+        raise InputError(f"{rep} has no extra-bloc imports of {commodity} (HS {hs6}) in {ys[0]}–{ys[-1]} in dataset "
+                         f"'{fl.info.name}'")
+    table = pd.concat(frames, ignore_index=True).rename(columns={"value_usd": "imports_usd",
+                                                                 "quantity_t": "imports_t"})
+    prov = {**fl.provenance(ys), "method": "supplier shares: s = imports from s / Σ extra-bloc imports (value; "
+                                           "share_t likewise on tonnes); rank by value",
+            "reporter": rep, "commodity": commodity, "hs6": hs6}
+    return Result(table=table, provenance=prov)
