@@ -140,10 +140,10 @@ def _energy_flows(path: Path) -> pd.DataFrame:
 
 
 def _coverage(year: int, has_materials: bool) -> str:
-    """What a year holds, per product group."""
+    """What a year holds, per product group (a note starting with 'complete' means every group is complete)."""
     energy = f"{ENERGY}: complete, every BACI pair (HS92)"
     if not has_materials:
         return f"{energy}; no critical materials before 2002"
-    mat = ("complete: every BACI flow of the 30 codes" if year in COMPLETE_YEARS else
-           "about 99 % of value: the smallest flows were dropped upstream")
-    return f"{MATERIALS}: {mat}; {energy}"
+    if year in COMPLETE_YEARS:
+        return f"complete: every BACI flow of the {MATERIALS} and of {ENERGY}"
+    return f"{MATERIALS}: about 99 % of value, the smallest flows were dropped upstream; {energy}"
