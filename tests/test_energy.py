@@ -89,6 +89,14 @@ def test_stress_quantity_measure(shipped):
         stress("EU27", "RUS", ["271111"], year=2024, measure="tons")
 
 
+def test_stress_cli_measure_quantity(cli, shipped):
+    r = cli("stress", "EU27", "--cut", "RUS", "--products", "270900", "--year", "2024", "--measure", "quantity",
+            "--format", "json")
+    assert r.returncode == 0, r.stderr
+    row = json.loads(r.stdout)["rows"][0]
+    assert row["lost_t"] == pytest.approx(extra_eu(shipped, 2024, "270900", "quantity_t")["RUS"], rel=1e-9)
+
+
 # --- transit exposure -----------------------------------------------------------------------------------------
 def test_exposure_crude_via_russia_2024(cli, shipped):
     r = cli("exposure", "EU27", "--via", "RUS", "--commodity", "crude", "--year", "2024", "--format", "json")
@@ -229,6 +237,8 @@ def test_uranium_shares_sources_and_world_place(cli):
     (["backtest", "EU27", "--cut", "RUS", "--base-year", "1990", "--outcome-year", "2024"], "year 1990"),
     (["backtest", "EU27", "--cut", "RUS", "--base-year", "2021", "--measure", "tons"], "measure"),
     (["uranium", "KAZ"], "EU utilities"),
+    (["stress", "EU27", "--cut", "RUS", "--monte-carlo", "10", "--measure", "quantity"], "not with --monte-carlo"),
+    (["stress", "EU27", "--cut", "RUS", "--measure", "tons"], "measure"),
 ])
 def test_bad_arguments_exit_2(cli, args, message):
     r = cli(*args)

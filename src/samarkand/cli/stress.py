@@ -87,6 +87,8 @@ def stress_cmd(
     if suppliers not in ("current", "all"):
         raise InputError(f"--suppliers must be 'current' or 'all', not '{suppliers}'")
     div = _diversion(diversion)
+    if measure != "value" and (monte_carlo is not None or materials):
+        raise InputError("--measure quantity runs the HS6 stress test on tonnes; not with --monte-carlo or --materials")
 
     if scenarios:
         specs = st.load_scenarios(scenarios)
@@ -94,7 +96,8 @@ def stress_cmd(
                      "products": parse_list(products) or None,
                      "share_cut": share_cut if share_cut != 1.0 else None,
                      "diversion": div if diversion is not None else None,
-                     "suppliers": suppliers if suppliers != "current" else None}
+                     "suppliers": suppliers if suppliers != "current" else None,
+                     "measure": measure if measure != "value" else None}
         res = st.run_scenarios(specs, dataset=dataset, overrides=overrides)
         if fmt is Format.table:
             emit(res, fmt, title=f"stress scenarios ({scenarios})", extras=False)
