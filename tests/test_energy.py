@@ -18,6 +18,12 @@ from samarkand.errors import InputError
 EU = sorted(EU27_2020_MEMBERS)
 
 
+@pytest.fixture(autouse=True)
+def _empty_home(home):
+    """Every test runs on an empty data home, so the default dataset is the shipped one."""
+    return home
+
+
 @pytest.fixture(scope="module")
 def shipped() -> pd.DataFrame:
     return pd.read_parquet(reference.path("flows_baci_crm"))
