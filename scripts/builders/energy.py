@@ -28,6 +28,9 @@ ROUTE_COUNTRIES = {
                            "by branch and are not in the corridor table)"),
     "hormuz": ("", "a maritime chokepoint, not a country transit"),
 }
+# Russian crude in the CPC enters the pipeline in Russia ("Russian entry", corridor table row CPC): it crosses no
+# Kazakh territory.
+EXPORTER_COUNTRIES = {("cpc", "RUS"): ("RUS", f"{CORRIDORS}, row 'CPC': Russian-entry oil joins the CPC in Russia")}
 SIEC = {"O4100_TOT": "crude oil", "C0000X0350-0370": "solid fossil fuels"}
 
 
@@ -43,8 +46,8 @@ def _routes(shared: Path) -> str:
     out = pd.DataFrame({
         "route": r["disruption_id"], "kind": r["kind"], "exporter": r["exporter_iso3"],
         "importer": r["importer_iso3"].fillna(""), "share": r["share"].astype(float),
-        "countries_crossed": r["disruption_id"].map(lambda k: ROUTE_COUNTRIES[k][0]),
-        "countries_source": r["disruption_id"].map(lambda k: ROUTE_COUNTRIES[k][1]),
+        "countries_crossed": [_crossed(k, e)[0] for k, e in zip(r["disruption_id"], r["exporter_iso3"])],
+        "countries_source": [_crossed(k, e)[1] for k, e in zip(r["disruption_id"], r["exporter_iso3"])],
         "basis": "analyst assumption (route share, not a measured flow)",
         "source": r["source"] + " — via narendranag/global-energy-map (commit 091d024c), disruption_route.parquet"})
     if not out["share"].between(0, 1).all():
@@ -63,6 +66,10 @@ def _routes(shared: Path) -> str:
                            "source"],
     })
     return "energy_route_shares"
+
+
+def _crossed(route: str, exporter: str) -> tuple[str, str]:
+    return EXPORTER_COUNTRIES.get((route, exporter), ROUTE_COUNTRIES[route])
 
 
 def _eurostat(shared: Path) -> str:
