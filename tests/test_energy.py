@@ -302,3 +302,11 @@ def test_energy_brief_section(shipped):
     other = energy_section(make_context("JPN", "AUS", 2024))
     assert not other.errors and other.figures
     assert any("EU utilities" in n.text for n in other.notices)
+    # no flows at all: the section says so and keeps its flow-free part (uranium)
+    from samarkand.store import FLOW_COLUMNS
+
+    empty = pd.DataFrame({c: pd.Series(dtype="float64" if c in ("value_usd", "quantity_t") else "object")
+                          for c in FLOW_COLUMNS}).astype({"year": "int64"})
+    bare = energy_section(make_context("EU27", "KAZ", flows=empty))
+    assert bare.shown_status == "partial" and any(n.text.startswith("no flows") for n in bare.notices)
+    assert [f.id for f in bare.figures] == ["energy-uranium-world", "energy-uranium-eu"]

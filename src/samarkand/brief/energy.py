@@ -21,9 +21,10 @@ def energy_section(ctx: Context) -> Section:
     sec = Section("energy", "Energy: crude oil, LNG, transit and uranium",
                   f"How dependent is {ctx.a_name} on its crude and LNG suppliers, where does {ctx.b_name} stand "
                   f"among them, and how much of that supply crosses Russia?")
-    if ctx.year is None:
+    if ctx.year is None:               # no flows: the flow-free part (uranium) still computes
         sec.notices.append(Notice("missing", f"no flows: {ctx.flows_problem}"))
         sec.worse("no-data")
+        _uranium(sec, ctx)
         return sec
     for commodity in ("crude", "lng"):
         _suppliers(sec, ctx, commodity)
