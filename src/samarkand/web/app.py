@@ -118,19 +118,21 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 # --- errors -------------------------------------------------------------------------------------------------
 
-def error_response(request: Request, err: WebError) -> Response:
+def error_response(request: Request, err: WebError, headers: dict[str, str] | None = None) -> Response:
     """The one error shape: JSON on /api (and the schema), the error page elsewhere."""
     if request.url.path.startswith("/api/") or request.url.path.startswith("/openapi"):
-        return JSONResponse(err.body(), status_code=err.status)
+        return JSONResponse(err.body(), status_code=err.status, headers=headers)
     from samarkand.web.pages import error_page
 
-    return HTMLResponse(error_page(err.status, err.msg, err.param, request.query_params), status_code=err.status)
+    return HTMLResponse(error_page(err.status, err.msg, err.param, request.query_params), status_code=err.status,
+                        headers=headers)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     async def failure(request: Request, exc: Exception) -> Response:
         err = exc.error if isinstance(exc, WebFailure) else classify(exc, dict(request.query_params))
-        return error_response(request, err)
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else None   # e.g. Allow on a 405
+        return error_response(request, err, headers)
 
     async def invalid(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)

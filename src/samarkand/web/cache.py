@@ -39,7 +39,8 @@ def store_state() -> str:
         blocs = economies.user_blocs_path()
     except Exception:  # noqa: BLE001 - an unreadable setting is reported by the request that uses it
         blocs = None
-    return f"{_stat_token(Store().catalog_path)}|{_stat_token(blocs) if blocs else '-'}"
+    store = Store()
+    return f"{store.home}|{_stat_token(store.catalog_path)}|{_stat_token(blocs) if blocs else '-'}"
 
 
 def make_key(kind: str, name: str, params: dict[str, Any], *extra: Any) -> tuple:

@@ -19,8 +19,9 @@ def _request(path: str) -> Request:
     return Request({"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []})
 
 
-def warm_default_pair(stop: threading.Event) -> None:
-    """Compute the default pages in order of likely use; stop between pages when the server stops."""
+def warm_default_pair(stop: threading.Event, paths: tuple[str, ...] | None = None) -> None:
+    """Compute the default pages (or those of ``paths``) in order of likely use; stop between pages when the
+    server stops."""
     from samarkand import reference
     from samarkand.web import pages
     from samarkand.web.params import open_flows
@@ -38,6 +39,8 @@ def warm_default_pair(stop: threading.Event) -> None:
              ("/partnership", pages.partnership_page), ("/stress", pages.stress_page), ("/crm", pages.crm_page),
              ("/cbam", pages.cbam_page), ("/convergence", pages.convergence_page), ("/brief", pages.brief_page)]
     for path, view in views:
+        if paths is not None and path not in paths:
+            continue
         if stop.is_set():
             return
         try:
