@@ -4,8 +4,8 @@ Opening a dataset (a DuckDB connection, its ``flows`` view, the list of years) c
 the server does it once per dataset *version* and gives each request a cursor of that connection (DuckDB
 connections are not shared across threads; cursors are).  A version is the catalog entry (name, directory,
 import time): when a dataset is replaced, the next request opens the new version and the old connection
-is dropped (closed when its last request ends), so the server never keeps an old version alive.  The shipped dataset is opened without reading
-the catalog, so it stays usable when the catalog is damaged.
+is dropped (closed when its last request ends), so the server never keeps an old version alive.  The
+shipped dataset is opened without reading the catalog, so it stays usable when the catalog is damaged.
 """
 from __future__ import annotations
 

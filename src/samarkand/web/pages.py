@@ -21,7 +21,7 @@ from samarkand.brief import pillars
 from samarkand.brief.sections import Context, Notice, Section, make_context
 from samarkand.web.api import computed
 from samarkand.web.cache import CACHE, make_key
-from samarkand.web.errors import ParamError
+from samarkand.web.errors import ParamError, scrub_paths
 from samarkand.web.params import economy, economy_list, open_flows
 
 router = APIRouter(tags=["pages"])
@@ -85,8 +85,9 @@ def render_page(name: str, values: dict[str, Any], nav: str, build: Build) -> st
         divs.update({f.id: F.to_div(f.fig, f"fig-{f.id}") for f in s.figures if f.id in OVERVIEW_FIGURES})
     from samarkand.brief import STATUS_LABEL
 
-    return render("page.html.j2", name, nav, ctx=ctx, sections=sections, figure_divs=divs,
+    html = render("page.html.j2", name, nav, ctx=ctx, sections=sections, figure_divs=divs,
                   status_label=STATUS_LABEL, **extra)
+    return scrub_paths(html)          # a method's note or notice may quote a file; the page names it only
 
 
 def pair(a: str, b: str, year: int | None, dataset: str | None, **options: Any) -> dict[str, Any]:
