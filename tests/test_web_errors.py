@@ -130,7 +130,7 @@ def test_junk_page_parameters_neither_change_nor_recompute_the_page(client):
 
 
 def test_single_flight_and_byte_budget():
-    cache, calls, started = ResultCache(max_bytes=10), [], threading.Event()
+    cache, calls, started = ResultCache(max_weight=10), [], threading.Event()
 
     def slow() -> bytes:
         calls.append(1)
@@ -271,10 +271,27 @@ def test_warm_start_computes_the_default_pages_before_the_first_visit(home):
     assert CACHE.computed == n                           # served from the warm cache, nothing recomputed
 
 
-def test_warm_start_runs_in_the_background_at_startup(home):
+def test_warm_start_runs_in_the_background_at_startup(home, monkeypatch):
+    import samarkand.web.warm as warm
+
+    seen: list[str] = []
+    release = threading.Event()
+
+    def fake_warm(stop: threading.Event) -> None:        # stands for the real one, tested above
+        seen.append(threading.current_thread().name)
+        release.wait(10)
+
+    monkeypatch.setattr(warm, "warm_default_pair", fake_warm)
     with make_client(warm_start=True) as c:
-        assert any(t.name == "samarkand-warm-start" for t in threading.enumerate())
         assert c.get("/healthz").json()["status"] == "ok"     # the server answers while it warms up
+        deadline = time.time() + 10
+        while not seen and time.time() < deadline:
+            time.sleep(0.05)
+        assert seen == ["samarkand-warm-start"]
+        release.set()
+    with make_client(warm_start=False) as c:
+        assert c.get("/healthz").status_code == 200
+    assert seen == ["samarkand-warm-start"]
 
 
 def test_api_errors_keep_their_parameter_after_caching(client):
@@ -284,3 +301,23 @@ def test_api_errors_keep_their_parameter_after_caching(client):
         assert d["loc"] == ["query", "material"]
     body = json.loads(client.get("/api/crm/benchmark", params={"limit": 1}).text)
     assert body["rows_total"] >= 1 and len(body["rows"]) == 1
+
+
+def test_pages_share_the_sections_they_show(client):
+    """The overview computes every section once; the brief and the default pillar pages reuse them."""
+    from samarkand.web.pages import SECTIONS
+
+    q = {"a": "EU27", "b": "UZB"}
+    before = SECTIONS.computed
+    assert client.get("/", params=q).status_code == 200
+    from samarkand.brief.sections import SECTION_ORDER
+
+    assert SECTIONS.computed == before + len(SECTION_ORDER)
+    crm = client.get("/crm", params=q)
+    stress = client.get("/stress", params=q)
+    brief = client.get("/brief", params=q)
+    assert crm.status_code == stress.status_code == brief.status_code == 200
+    assert SECTIONS.computed == before + len(SECTION_ORDER)          # nothing recomputed
+    assert "No cut given" in stress.text and "No cut given" not in brief.text   # the page's notice is its own
+    assert client.get("/stress", params={**q, "share_cut": 0.5}).status_code == 200
+    assert SECTIONS.computed == before + len(SECTION_ORDER) + 1      # other options: a section of its own

@@ -6,7 +6,8 @@ catalog is replaced (an import, ``--replace``, a removal) or the user's bloc fil
 answers from the new data on its next request.  Results are deterministic, so nothing else invalidates.
 
 Concurrent requests for the same key compute once: the others wait for the first (single flight).  Only
-successful answers are kept; the cache holds at most ``max_bytes`` of answers, least recently used first out.
+successful answers are kept; the cache holds at most ``max_weight`` (bytes of answers by default; the pages'
+shared brief sections are counted one each), least recently used first out.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-T = TypeVar("T", bytes, str)
+T = TypeVar("T")
 
 DEFAULT_MAX_BYTES = 256 * 2**20
 
@@ -49,12 +50,12 @@ def make_key(kind: str, name: str, params: dict[str, Any], *extra: Any) -> tuple
 
 
 class ResultCache:
-    """LRU of answers with a byte budget and single-flight computation."""
+    """LRU with a budget (``weigh(value)`` summed: bytes by default) and single-flight computation."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES):
-        self.max_bytes = max_bytes
+    def __init__(self, max_weight: int = DEFAULT_MAX_BYTES, weigh: Callable[[Any], int] = len):
+        self.max_weight, self.weigh = max_weight, weigh
         self._d: OrderedDict[tuple, Any] = OrderedDict()
-        self._bytes = 0
+        self._weight = 0
         self._inflight: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
         self.computed = 0            # answers computed (for tests and the benchmark)
@@ -86,25 +87,25 @@ class ResultCache:
                 self._inflight.pop(full, None)
             ev.set()
 
-    def _put(self, key: tuple, value: T) -> None:
-        size = len(value)
+    def _put(self, key: tuple, value: Any) -> None:
+        size = self.weigh(value)
         with self._lock:
             self.computed += 1
-            if size > self.max_bytes:
+            if size > self.max_weight:
                 return
             old = self._d.pop(key, None)
             if old is not None:
-                self._bytes -= len(old)
+                self._weight -= self.weigh(old)
             self._d[key] = value
-            self._bytes += size
-            while self._bytes > self.max_bytes:
+            self._weight += size
+            while self._weight > self.max_weight:
                 _, v = self._d.popitem(last=False)
-                self._bytes -= len(v)
+                self._weight -= self.weigh(v)
 
     def clear(self) -> None:
         with self._lock:
             self._d.clear()
-            self._bytes = 0
+            self._weight = 0
 
 
 CACHE = ResultCache()

@@ -4,10 +4,14 @@ the full brief (``/brief``).
 Each page renders sections of the HTML brief (:mod:`samarkand.brief.sections`, the same code as
 ``samarkand brief``) for a pair of economies.  A page is cached by its declared parameters (an unknown
 query parameter neither changes nor recomputes it) and the store state; a bad parameter is the error page
-naming it (:mod:`samarkand.web.errors`).  Charts use the plotly.js served from ``/static``.
+naming it (:mod:`samarkand.web.errors`).  A section is computed once per pair, year, dataset, options and
+store state and shared by the pages that show it (the overview, the brief, a pillar's default page).
+Charts use the plotly.js served from ``/static``.
 """
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -20,7 +24,7 @@ from samarkand.brief import figures as F
 from samarkand.brief import pillars
 from samarkand.brief.sections import Context, Notice, Section, make_context
 from samarkand.web.api import computed
-from samarkand.web.cache import CACHE, make_key
+from samarkand.web.cache import CACHE, ResultCache, make_key
 from samarkand.web.errors import ParamError, scrub_paths
 from samarkand.web.params import economy, economy_list, open_flows
 
@@ -37,6 +41,7 @@ A = Annotated[str, Query(min_length=2, max_length=60)]
 Y = Annotated[int | None, Query(ge=1988, le=2100)]
 D = Annotated[str | None, Query(max_length=120)]
 DomainText = Annotated[str | None, Query(max_length=40)]
+SECTIONS = ResultCache(max_weight=48, weigh=lambda section: 1)     # 48 sections: about ten pairs
 
 
 @lru_cache(maxsize=1)
@@ -104,15 +109,34 @@ def domain_param(domain: str | None) -> str | None:
     return domain
 
 
+def shared_section(ctx: Context, builder: Callable[..., Section], **options: Any) -> Section:
+    """``builder(ctx, **options)``, computed once per pair, year, dataset, options (defaults filled in) and
+    store state; the page gets its own copy of the section's lists (it may add a notice)."""
+    bound = inspect.signature(builder).bind(ctx, **options)
+    bound.apply_defaults()
+    opts = {k: v for k, v in bound.arguments.items() if k != "ctx"}
+    key = make_key("section", builder.__name__, {"a": ctx.a, "b": ctx.b, "year": ctx.year, "dataset": ctx.dataset,
+                                                 **opts})
+    sec = SECTIONS.get_or_compute(key, lambda: builder(ctx, **options))
+    return dataclasses.replace(sec, **{f.name: list(getattr(sec, f.name)) for f in dataclasses.fields(sec)
+                                       if isinstance(getattr(sec, f.name), list)})
+
+
+def all_sections(ctx: Context) -> list[Section]:
+    """Every section of the brief, in its order (shared with the pillar pages)."""
+    from samarkand.brief.sections import BUILDERS, SECTION_ORDER
+
+    return [shared_section(ctx, BUILDERS[sid]) for sid in SECTION_ORDER]
+
+
 # --- the pages ------------------------------------------------------------------------------------------------
 
 @router.get("/", response_class=HTMLResponse, summary="Overview")
 def overview(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None) -> HTMLResponse:
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
         from samarkand.brief import Brief
-        from samarkand.brief.sections import build_sections
 
-        br = Brief(ctx, build_sections(ctx))
+        br = Brief(ctx, all_sections(ctx))
         return [], {"headlines": br.headlines(), "overview": br, "limits": br.limits()}
 
     return page(request, "overview", pair(a, b, year, dataset), build)
@@ -128,7 +152,7 @@ def dependencies_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = N
     sup = economy("supplier", supplier) if supplier else None
 
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
-        sec = pillars.dependencies_section(ctx, domain=dom, supplier=sup, method_name=method)
+        sec = shared_section(ctx, pillars.dependencies_section, domain=dom, supplier=sup, method_name=method)
         return [sec], {"filters": {"domain": dom or "", "supplier": sup or "", "method": method},
                        "domains": products.domain_names()}
 
@@ -139,7 +163,7 @@ def dependencies_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = N
 def partnership_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None
                      ) -> HTMLResponse:
     return page(request, "partnership", pair(a, b, year, dataset),
-                lambda ctx: ([pillars.partnership_section(ctx)], {}))
+                lambda ctx: ([shared_section(ctx, pillars.partnership_section)], {}))
 
 
 @router.get("/stress", response_class=HTMLResponse, summary="Stress test form and results")
@@ -154,7 +178,8 @@ def stress_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, d
     dom = domain_param(domain)
 
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
-        sec = pillars.stress_section(ctx, cut=cuts, share_cut=share_cut, diversion=diversion, domain=dom)
+        sec = shared_section(ctx, pillars.stress_section, cut=cuts, share_cut=share_cut, diversion=diversion,
+                             domain=dom)
         if not cuts:
             sec.notices.insert(0, Notice("info", "No cut given: each main supplier is cut off alone and the "
                                                  "cut-offs are ranked. Use the form for a scenario."))
@@ -168,7 +193,8 @@ def stress_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, d
 
 @router.get("/crm", response_class=HTMLResponse, summary="Critical raw materials page")
 def crm_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None) -> HTMLResponse:
-    return page(request, "crm", pair(a, b, year, dataset), lambda ctx: ([pillars.crm_section(ctx)], {}))
+    return page(request, "crm", pair(a, b, year, dataset),
+                lambda ctx: ([shared_section(ctx, pillars.crm_section)], {}))
 
 
 @router.get("/cbam", response_class=HTMLResponse, summary="CBAM page")
@@ -202,11 +228,11 @@ def brief_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, da
     values = pair(a, b, year, dataset)
 
     def make() -> str:
-        from samarkand.brief import assemble, render_html
+        from samarkand.brief import Brief, render_html
 
         with open_flows(dataset, year) as fl:
-            br = computed(values, lambda: assemble(a, b, year, dataset=dataset, flows=fl))
-            return render_html(br)
+            ctx = computed(values, lambda: make_context(a, b, year, dataset=dataset, flows=fl))
+            return render_html(Brief(ctx, all_sections(ctx)))
 
     return HTMLResponse(CACHE.get_or_compute(make_key("page", "brief", values), make))
 
