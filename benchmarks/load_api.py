@@ -185,6 +185,8 @@ def main() -> None:
                     help="repeated: a small set of requests (mostly cache hits once warm); computed: new parameters")
     ap.add_argument("--pages", action="store_true", help="time each dashboard page cold and warm first")
     ap.add_argument("--no-warm-start", action="store_true", help="start the server without its warm start")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="seconds to wait after start-up before timing pages (lets the warm start finish)")
     a = ap.parse_args()
     if a.duration <= 0 or a.concurrency < 1:
         raise SystemExit("--duration must be > 0 and --concurrency >= 1")
@@ -195,6 +197,7 @@ def main() -> None:
     mix = computed_mix if a.mix == "computed" else requests_mix
     try:
         if a.pages:
+            time.sleep(a.settle)
             time_pages(base)
         if a.warmup > 0:
             asyncio.run(run(base, a.warmup, a.concurrency, a.seed + 1000, mix))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
+from pydantic import BaseModel
 
 from samarkand import economies
 from samarkand.errors import InputError, NotInStoreError
@@ -113,7 +114,12 @@ def latest_year(fl: Flows, year: int | None) -> int:
 # --- unknown query parameters -----------------------------------------------------------------------------
 
 def _declared(dep: Dependant) -> set[str]:
-    names = {f.alias for f in dep.query_params}
+    names = set()
+    for f in dep.query_params:
+        names.add(f.alias)
+        model = getattr(f.field_info, "annotation", None)
+        if isinstance(model, type) and issubclass(model, BaseModel):      # a query-parameter model
+            names |= {info.alias or name for name, info in model.model_fields.items()}
     for sub in dep.dependencies:
         names |= _declared(sub)
     return names
