@@ -24,6 +24,7 @@ class WarmFlows(Flows):
     def __init__(self, base: Flows, years: list[int]):
         super().__init__(base.con.cursor(), base.info)
         self._known_years = years
+        self._base = base          # whatever the base holds on its version (files, a lease) lives as long
 
     def years(self) -> list[int]:
         return list(self._known_years)
