@@ -71,13 +71,11 @@ class ResultCache:
                 if full in self._d:
                     self._d.move_to_end(full)
                     return self._d[full]
-                ev = self._inflight.get(full)
-                owner = ev is None
-                if owner:
+                running = self._inflight.get(full)
+                if running is None:
                     ev = self._inflight[full] = threading.Event()
-            if owner:
-                break
-            ev.wait()            # the first caller finished: its answer is cached, or it failed and we try
+                    break
+            running.wait()       # the first caller finished: its answer is cached, or it failed and we try
         try:
             value = make()
             self._put(full, value)

@@ -118,8 +118,9 @@ def shared_section(ctx: Context, builder: Callable[..., Section], **options: Any
     key = make_key("section", builder.__name__, {"a": ctx.a, "b": ctx.b, "year": ctx.year, "dataset": ctx.dataset,
                                                  **opts})
     sec = SECTIONS.get_or_compute(key, lambda: builder(ctx, **options))
-    return dataclasses.replace(sec, **{f.name: list(getattr(sec, f.name)) for f in dataclasses.fields(sec)
-                                       if isinstance(getattr(sec, f.name), list)})
+    lists: dict[str, Any] = {f.name: list(getattr(sec, f.name)) for f in dataclasses.fields(sec)
+                             if isinstance(getattr(sec, f.name), list)}
+    return dataclasses.replace(sec, **lists)
 
 
 def all_sections(ctx: Context) -> list[Section]:

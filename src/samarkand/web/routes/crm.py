@@ -106,6 +106,9 @@ def crm_reproduce(year: Annotated[Literal["2017", "2023"], Query(description="As
     def compute() -> Result:
         from samarkand.methods import crm
 
-        return crm.reproduce(int(year))
+        return crm.reproduce(ASSESSMENTS[year])
 
     return respond("crm/reproduce", {"year": int(year)}, compute, limit=limit)
+
+
+ASSESSMENTS: dict[str, Literal[2017, 2023]] = {"2017": 2017, "2023": 2023}

@@ -1,7 +1,7 @@
 """``/api/rebalance``: re-source one product's imports to minimise risk-weighted concentration."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -41,8 +41,8 @@ def rebalance(reporter: EconomyQ = "EU27",
     def compute() -> Result:
         from samarkand.methods.rebalance import rebalance as reb
 
-        kw = {"avoid": av, "favour": fa, "objective": objective, "max_shift": max_shift, "growth": growth,
-              "material": material, "stage": stage}
+        kw: dict[str, Any] = {"avoid": av, "favour": fa, "objective": objective, "max_shift": max_shift,
+                              "growth": growth, "material": material, "stage": stage}
         if code is None:                       # a CRM-study material: no flows involved
             return reb(rep, None, year, flows=None, **kw)
         with open_flows(dataset, year) as fl:
