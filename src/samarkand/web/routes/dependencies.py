@@ -53,4 +53,4 @@ def keep_rows(res: Result, *, dependent_only: bool, supplier: str | None) -> Res
         t = t[t["hs6"].isin(keep) | (t["top_supplier"] == supplier)]
     if t is res.table:
         return res
-    return Result(t.reset_index(drop=True), res.provenance, res.extras, res.notes)
+    return Result(table=t.reset_index(drop=True), provenance=res.provenance, extras=res.extras, notes=res.notes)
