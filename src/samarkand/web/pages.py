@@ -202,7 +202,9 @@ def crm_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, data
 def cbam_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None,
               ets_price: Annotated[float | None, Query(ge=0, le=10_000)] = None) -> HTMLResponse:
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
-        sec = Section("cbam", "CBAM exposure, 2026–2034",
+        from samarkand.web.routes.cbam import FIRST, LAST
+
+        sec = Section("cbam", f"CBAM exposure, {FIRST}–{LAST}",
                       f"What the EU's carbon border adjustment costs {pillars.cbam_exporter(ctx)}'s exporters.")
         pillars.cbam_part(sec, ctx, ets_price=ets_price)
         return [sec], {"cbam_form": {"ets_price": "" if ets_price is None else ets_price}}
