@@ -41,7 +41,7 @@ def store_state() -> str:
     except Exception:  # noqa: BLE001 - an unreadable setting is reported by the request that uses it
         blocs = None
     store = Store()
-    return f"{store.home}|{_stat_token(store.catalog_path)}|{_stat_token(blocs) if blocs else '-'}"
+    return f"{store.home}|{store.version_token()}|{_stat_token(blocs) if blocs else '-'}"
 
 
 def make_key(kind: str, name: str, params: dict[str, Any], *extra: Any) -> tuple:

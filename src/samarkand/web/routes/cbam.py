@@ -17,7 +17,7 @@ def cbam_years() -> tuple[int, int]:
     """The CBAM horizon of the method (first and last year of its schedule)."""
     from samarkand.methods import cbam
 
-    years = sorted(int(y) for y in cbam.SCHEDULE_YEARS)
+    years = sorted(int(y) for y in cbam.CBAM_YEARS)
     return years[0], years[-1]
 
 
