@@ -39,6 +39,7 @@ _LAZY = {
     "cbam": ("samarkand.methods.cbam", "cbam"),
     "alignment": ("samarkand.methods.alignment", "alignment"),
     "brief": ("samarkand.brief", "build_brief"),
+    "check": ("samarkand.claims", "check"),
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
