@@ -249,7 +249,8 @@ def _uranium_eu(res, claim: Claim) -> list[Evidence]:
     if not by_year:
         return []
     src = "; ".join(sorted(set(map(str, t.get("source", pd.Series(dtype=str)).dropna()))))[:300]
-    return [Evidence(measure="sourcing_share", label="share of natural uranium delivered to EU utilities",
+    measure = "import_share" if claim.named_measure == "import_share" else "sourcing_share"
+    return [Evidence(measure=measure, label="share of natural uranium delivered to EU utilities (by origin)",
                      source=src or str(res.provenance.get("source")), dataset="uranium",
                      method=str(res.provenance.get("method", "Euratom Supply Agency deliveries by origin")),
                      by_year=by_year, years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})]

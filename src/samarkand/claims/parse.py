@@ -225,7 +225,15 @@ def _comparator(low: str, start: int) -> Comparator:
     return "="
 
 
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+                "seventy": 70, "eighty": 80, "ninety": 90, "un": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
+                "dix": 10, "vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+NUMBER_WORD_RE = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")(?=\s+(?:per\s*cent|percent|pour\s*cent))")
+
+
 def _assertions(low: str) -> list[Assertion]:
+    low = NUMBER_WORD_RE.sub(lambda m: str(NUMBER_WORDS[m.group(1)]), low)
     out: list[Assertion] = []
     change_spans = []
     for rx, val in CHANGE_RES:
@@ -449,7 +457,7 @@ def _destination(low: str, supplier: str | None, mentions: list[Mention]) -> boo
         return False
     after_pct = re.search(r"(?:%|percent|per cent|pour cent)\s+(?:of|des?|du)\s+(?:the\s+|l')?" +
                           re.escape(sup[0].term.rstrip("*")), low)
-    possessive = re.search(re.escape(sup[0].term.rstrip("*")) + r"\w*(?:'s)?\s+(?:\w+\s+){0,2}exports?\b", low)
+    possessive = re.search(re.escape(sup[0].term.rstrip("*")) + r"\w*(?:'s)?\s+(?:\w+\s+){0,2}export\w*", low)
     return bool(after_pct) or bool(possessive and _cue("destination", low))
 
 

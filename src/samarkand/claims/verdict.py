@@ -14,8 +14,8 @@ A change (ratio new/old, "fell by half" = 0.5) is supported within ±10 % of the
 ±25 %; otherwise overstated when the claimed change is larger than the real one.
 
 Then, for the whole claim: the measure the wording names (or, when it names none, the most likely reading) is
-graded first; ``other-measure`` when it fails but another reading is supported or roughly; ``outdated`` when it
-fails for the latest year but held (supported) in an earlier year the data cover and the claim names no year;
+graded first; ``other-measure`` when it fails but another reading is supported; ``outdated`` when it is not
+supported for the latest year but was in an earlier year the data cover and the claim names no year;
 ``not-checkable`` when no figure from a named source answers the measure.  A company is checked on its country's
 figures, so a match is at best ``other-measure``.
 """
@@ -153,14 +153,16 @@ def decide(claim: Claim, a: Assertion, evidence: list[Evidence]) -> Decision:
     named = claim.named_measure
     primary_measure = named if named else next((g.evidence.measure for g in graded if g.figure is not None), None)
     primary = _closest([g for g in graded if g.evidence.measure == primary_measure], a.value)
-    others = _closest([g for g in graded if g.evidence.measure != primary_measure and g.grade in GOOD], a.value)
+    others = _closest([g for g in graded if g.evidence.measure != primary_measure and g.grade == "supported"],
+                      a.value)
     if claim.supplier is None or primary is None:
         alt = others if named else None
         return Decision("other-measure" if alt is not None else "not-checkable", None, alt, None, tuple(graded))
-    if primary.grade in GOOD:
-        verdict = "other-measure" if claim.company else primary.grade
-        return Decision(verdict, primary, None, None, tuple(graded))
-    if others is not None:
+    if claim.company and primary.grade in GOOD:
+        return Decision("other-measure", primary, None, None, tuple(graded))
+    if primary.grade == "supported":
+        return Decision("supported", primary, None, None, tuple(graded))
+    if others is not None and primary.grade != "roughly":
         return Decision("other-measure", primary, others, None, tuple(graded))
     earlier = _earlier(primary.evidence, a, claim) if claim.year is None else None
     if earlier is not None:
