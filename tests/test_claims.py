@@ -41,7 +41,7 @@ def _empty_home(home):
     ("Китай поставляет 98% редкоземельных металлов в ЕС", 0.98, "="),
 ])
 def test_share_numbers(text, value, comp):
-    a = [x for x in parse(text).assertions if x.kind == "share"][0]
+    a = next(x for x in parse(text).assertions if x.kind == "share")
     assert a.value == pytest.approx(value) and a.comparator == comp
 
 
@@ -54,7 +54,7 @@ def test_share_numbers(text, value, comp):
     ("Le Kazakhstan est le troisième fournisseur de pétrole de l'UE", 3),
 ])
 def test_ranks(text, rank):
-    a = [x for x in parse(text).assertions if x.kind == "rank"][0]
+    a = next(x for x in parse(text).assertions if x.kind == "rank")
     assert a.value == rank
 
 
@@ -65,7 +65,7 @@ def test_ranks(text, rank):
     ("EU imports of Russian oil fell by 90% between 2021 and 2024", 0.1),
 ])
 def test_changes(text, ratio):
-    a = [x for x in parse(text).assertions if x.kind == "change"][0]
+    a = next(x for x in parse(text).assertions if x.kind == "change")
     assert a.value == pytest.approx(ratio)
 
 

@@ -8,6 +8,7 @@ other-measure, outdated, not-checkable.  Never ``supported`` without a figure fr
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -16,21 +17,28 @@ from samarkand.claims.evidence import Context, gather
 from samarkand.claims.explain import claimed_text, explain, figure_text
 from samarkand.claims.parse import Claim, parse
 from samarkand.claims.verdict import TOLERANCES, VERDICTS, combine, decide
+from samarkand.errors import InputError
 from samarkand.provenance import Result
 
-__all__ = ["check", "check_many", "parse", "Claim", "VERDICTS", "TOLERANCES"]
+__all__ = ["TOLERANCES", "VERDICTS", "Claim", "check", "check_many", "parse"]
 METHOD = ("samarkand claim check: rule-based parse (EN/FR/RU); evidence on every reading the data support; "
           "verdict with the tolerances in 'thresholds'")
 
 
-def check(text: str, *, flows: Any = None, dataset: str | None = None) -> Result:
+def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str | None = None) -> Result:
     """Check one claim.  Table: one row per evidence figure; extras ``verdict`` (one row) and ``claim`` (the parse).
 
     Table columns: assertion, claimed, measure, reading_named (the measure the wording names), year, period,
     figure, grade, label, source, dataset.  ``notes`` hold the explanation and what data would settle what is
-    missing.  ``flows``/``dataset`` choose the customs flows (default: the store's default dataset).
+    missing.  ``year`` is the year checked when the claim names none (default: the latest in the data).
+    ``flows``/``dataset`` choose the customs flows (default: the store's default dataset).
     """
     claim = parse(text)
+    if year is not None:
+        if not isinstance(year, int) or not 1990 <= year <= 2100:
+            raise InputError(f"year must be a calendar year such as 2024, not {year!r}")
+        if claim.year is None:
+            claim = replace(claim, year=year)
     ctx = Context(flows=flows, dataset=dataset)
     evidence, missing = gather(claim, ctx)
     rows, verdicts, sentences, heads = [], [], [], []
@@ -66,7 +74,6 @@ def check(text: str, *, flows: Any = None, dataset: str | None = None) -> Result
 
 def check_many(texts: Iterable[str], *, flows: Any = None, dataset: str | None = None) -> Result:
     """Check several claims (one per item).  A claim that cannot be read gets verdict 'error' and the message."""
-    from samarkand.errors import InputError
     from samarkand.store import open_flows
 
     shared = open_flows(dataset, flows=flows)

@@ -45,7 +45,7 @@ class Provider(Protocol):
     name: str
     measures: frozenset[str]
 
-    def gather(self, claim: Claim, ctx: "Context") -> tuple[list[Evidence], list[str]]:
+    def gather(self, claim: Claim, ctx: Context) -> tuple[list[Evidence], list[str]]:
         """Evidence for the claim's readings this provider covers, and notes on what is missing."""
 
 
@@ -84,9 +84,9 @@ class FlowsProvider:
         codes = list(prod.hs6)
         have = set(fl.query("SELECT DISTINCT hs6 FROM flows WHERE hs6 IN (SELECT unnest(?))", [codes])["hs6"])
         if not have:
-            return [], [f"customs flows: HS {', '.join(codes)} ({prod.label}) is not in dataset "
-                        f"'{fl.info.name}'; import a BACI panel that has it (samarkand data fetch baci, or "
-                        "samarkand data import) to settle this"]
+            return [], [(f"customs flows: HS {', '.join(codes)} ({prod.label}) is not in dataset "
+                         f"'{fl.info.name}'; import a BACI panel that has it (samarkand data fetch baci, or "
+                         "samarkand data import) to settle this")]
         out = []
         for measure in wanted:
             if measure in ("import_share", "export_destination_share") and claim.subject in (None, WORLD):
@@ -222,8 +222,8 @@ class UraniumProvider:
         try:
             mod = importlib.import_module(self.module)
         except ModuleNotFoundError:
-            return [], ["uranium: this installation has no uranium figures (samarkand.methods.uranium: Euratom "
-                        "Supply Agency deliveries by origin, WNA mine production); they would settle this claim"]
+            return [], [("uranium: this installation has no uranium figures (samarkand.methods.uranium: Euratom "
+                         "Supply Agency deliveries by origin, WNA mine production); they would settle this claim")]
         res = mod.uranium("EU27")
         out: list[Evidence] = []
         if claim.subject == EU:

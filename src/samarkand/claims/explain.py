@@ -71,4 +71,17 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
     p = d.primary
     verb = {"supported": "consistent with", "roughly": "roughly in line with", "overstated": "above",
             "understated": "below"}[d.verdict]
-    return f"The claimed {claimed} is {verb} the data: {fact(claim, a, p)}."
+    reading = "" if claim.named_measure else f" (read as {MEASURE_WORDS[p.evidence.measure]}: the wording names no measure)"
+    return f"The claimed {claimed} is {verb} the data{reading}: {fact(claim, a, p)}.{_elsewhere(claim, a, d, missing)}"
+
+
+def _elsewhere(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
+    """A second sentence: the nearest figure on another measure, or why that measure has none."""
+    measure = d.primary.evidence.measure if d.primary else None
+    others = [g for g in d.graded if g.evidence.measure != measure and g.figure is not None]
+    if others:
+        g = min(others, key=lambda g: abs(g.figure - a.value))
+        return f" On {MEASURE_WORDS[g.evidence.measure]}: {fact(claim, a, g)}."
+    if missing:
+        return f" ({missing[0].split(': ', 1)[-1]}.)"
+    return ""

@@ -90,7 +90,7 @@ APPROX_RE = re.compile(r"(?:about|around|roughly|approximately|nearly|almost|clo
                        r"quelque|около|почти|примерно|порядка)\s*$")
 
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-            "premier": 1, "premiere": 1, "deuxieme": 2, "second": 2, "seconde": 2, "troisieme": 3,
+            "premier": 1, "premiere": 1, "deuxieme": 2, "seconde": 2, "troisieme": 3,
             "quatrieme": 4, "cinquieme": 5, "sixieme": 6, "septieme": 7,
             "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4, "пят": 5, "шест": 6, "седьм": 7}
 _ORD = "|".join(sorted(ORDINALS, key=len, reverse=True))
@@ -330,6 +330,8 @@ def _product(raw: str, low: str, gaps: list[str]) -> tuple[lx.ProductEntry | Non
     terms = lx.product_terms()
     best = None
     for key, entry in terms.items():
+        if not _may_occur(key, low):
+            continue
         hit = re.search(lx.term_pattern(key), low)
         if hit and (best is None or (hit.start(), -len(key)) < (best[0], -best[1])):
             best = (hit.start(), len(key), entry)
@@ -342,6 +344,12 @@ def _product(raw: str, low: str, gaps: list[str]) -> tuple[lx.ProductEntry | Non
         return fuzzy, fuzzy.stage
     gaps.append("no product recognised")
     return None, None
+
+
+def _may_occur(term: str, low: str) -> bool:
+    """Cheap pre-filter: the term's first word (without its * ending) appears in the text."""
+    first = re.split(r"[\s\-]+", term.strip(), maxsplit=1)[0].rstrip("*")
+    return first in low
 
 
 def _hs_codes(code: str) -> list[str]:
@@ -387,6 +395,8 @@ def _economies(raw: str, low: str) -> tuple[list[Mention], str | None]:
             break
     terms = lx.economy_terms()
     for key in sorted(terms, key=len, reverse=True):
+        if not _may_occur(key, low):
+            continue
         for hit in re.finditer(lx.term_pattern(key), low):
             if any(s < hit.end() and hit.start() < e for s, e in taken):
                 continue

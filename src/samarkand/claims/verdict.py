@@ -121,10 +121,13 @@ def grade(ev: Evidence, a: Assertion, claim: Claim, year: int | None = None) -> 
     row = ev.by_year.get(y) if y is not None else None
     if row is None:
         return Graded(ev, y, None, "no-figure")
+    note = ""
+    if claim.year is not None and y != claim.year and ev.period is None:
+        note = f"no figure for {claim.year} in the data: {y} shown"
     if a.kind == "share":
-        return Graded(ev, y, float(row["share"]), grade_share(a.value, a.comparator, float(row["share"])))
+        return Graded(ev, y, float(row["share"]), grade_share(a.value, a.comparator, float(row["share"])), note)
     if a.kind == "rank":
-        return Graded(ev, y, row["rank"], grade_rank(int(a.value), row["rank"]))
+        return Graded(ev, y, row["rank"], grade_rank(int(a.value), row["rank"]), note)
     return _grade_change(ev, a, claim, y)
 
 

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -19,9 +18,9 @@ MAX_FILE_CLAIMS = 500
 
 
 def check_command(
-    text: Optional[str] = typer.Argument(None, help="the claim, in quotes"),
-    file: Optional[Path] = typer.Option(None, "--file", help="a text file with one claim a line"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="flows dataset in the store (default: latest)"),
+    text: str | None = typer.Argument(None, help="the claim, in quotes"),
+    file: Path | None = typer.Option(None, "--file", help="a text file with one claim a line"),
+    dataset: str | None = typer.Option(None, "--dataset", help="flows dataset in the store (default: latest)"),
     fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
 ) -> None:
     """Check a claim: parsed claim, verdict, the evidence on each measure with its source, an explanation."""
