@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from samarkand.claims.evidence import Context, gather
-from samarkand.claims.explain import claimed_text, explain, figure_text
+from samarkand.claims.explain import claimed_text, explain, figure_text, source_of
 from samarkand.claims.parse import Claim, parse
 from samarkand.claims.verdict import TOLERANCES, VERDICTS, combine, decide
 from samarkand.errors import InputError
@@ -50,12 +50,12 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
         heads.append({"assertion": a.kind, "claimed": claimed_text(a), "verdict": d.verdict,
                       "figure": figure_text(a, main) if main and main.figure is not None else None,
                       "measure": main.evidence.measure if main else None, "year": main.year if main else None,
-                      "source": main.evidence.source if main else None})
+                      "source": source_of(main) if main else None})
         for g in d.graded:
             rows.append({"assertion": a.kind, "claimed": claimed_text(a), "measure": g.evidence.measure,
                          "reading_named": g.evidence.measure == claim.named_measure, "year": g.year,
                          "period": g.evidence.period, "figure": g.figure, "grade": g.grade,
-                         "label": g.evidence.label, "source": g.evidence.source, "dataset": g.evidence.dataset})
+                         "label": g.evidence.label, "source": source_of(g), "dataset": g.evidence.dataset})
     verdict = combine(verdicts)
     explanation = " ".join(sentences)
     table = pd.DataFrame(rows, columns=["assertion", "claimed", "measure", "reading_named", "year", "period",

@@ -235,49 +235,47 @@ class UraniumProvider:
 
 
 def _uranium_eu(res, claim: Claim) -> list[Evidence]:
+    """Origin shares of EU deliveries by year (country rows only: aggregates are never added to countries)."""
     t = res.table
-    by_year = {}
-    for y, g in t.groupby("year"):
-        g = g[g["share"].notna()]
-        if g.empty:
-            continue
-        iso = g["origin"].map(_iso_of)
-        s = pd.Series(g["share"].to_numpy(dtype=float), index=iso).groupby(level=0).sum()
-        share = float(s.get(claim.supplier, 0.0))
-        by_year[int(y)] = {"share": share, "rank": int((s > share).sum() + 1) if share > 0 else None,
-                           "value": None, "total": float(s.sum())}
+    if "row_type" in t.columns:
+        t = t[t["row_type"] == "country"]
+    by_year = _share_rows(t, "origin", claim.supplier)
     if not by_year:
         return []
-    src = "; ".join(sorted(set(map(str, t.get("source", pd.Series(dtype=str)).dropna()))))[:300]
     measure = "import_share" if claim.named_measure == "import_share" else "sourcing_share"
     return [Evidence(measure=measure, label="share of natural uranium delivered to EU utilities (by origin)",
-                     source=src or str(res.provenance.get("source")), dataset="uranium",
-                     method=str(res.provenance.get("method", "Euratom Supply Agency deliveries by origin")),
-                     by_year=by_year, years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})]
+                     source="Euratom Supply Agency annual reports, as reported (source per year)", dataset="uranium",
+                     method=str(res.provenance.get("method", "ESA deliveries by origin")), by_year=by_year,
+                     years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})]
 
 
 def _uranium_world(res, claim: Claim) -> Evidence | None:
-    for name, t in res.extras.items():
-        if "world" not in name.lower() and "production" not in name.lower():
-            continue
-        col = next((c for c in ("iso3", "country", "origin") if c in t.columns), None)
-        share_col = next((c for c in ("share", "share_world") if c in t.columns), None)
-        if col is None or share_col is None or "year" not in t.columns:
-            continue
-        by_year = {}
-        for y, g in t.groupby("year"):
-            iso = g[col].map(_iso_of)
-            s = pd.Series(g[share_col].to_numpy(dtype=float), index=iso).dropna()
-            s = s[[i is not None for i in s.index]].groupby(level=0).sum()
-            share = float(s.get(claim.supplier, 0.0))
-            by_year[int(y)] = {"share": share, "rank": int((s > share).sum() + 1) if share > 0 else None,
-                               "value": None, "total": None}
-        src = str(t["source"].dropna().iloc[0]) if "source" in t.columns and t["source"].notna().any() else \
-            "World Nuclear Association, World Uranium Mining Production"
-        return Evidence(measure="production_share", label="share of world uranium mine production", source=src,
-                        dataset="uranium", method="country tonnes / world tonnes", by_year=by_year,
-                        years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})
-    return None
+    t = res.extras.get("world_production")
+    if t is None or t.empty:
+        return None
+    by_year = _share_rows(t, "iso3", claim.supplier)
+    if not by_year:
+        return None
+    return Evidence(measure="production_share", label="share of world uranium mine production",
+                    source="World Nuclear Association, World Uranium Mining Production (latest revision)",
+                    dataset="uranium", method="country tonnes / world tonnes of the same WNA revision",
+                    by_year=by_year, years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})
+
+
+def _share_rows(t: pd.DataFrame, key: str, supplier: str) -> dict[int, dict]:
+    """Per year: the supplier's published share, its rank among the countries listed, and that year's source."""
+    out: dict[int, dict] = {}
+    for y, g in t[t["share"].notna()].groupby("year"):
+        iso = g[key].map(_iso_of)
+        s = pd.Series(g["share"].to_numpy(dtype=float), index=iso)
+        s = s[[i is not None for i in s.index]].groupby(level=0).sum()
+        share = float(s.get(supplier, 0.0))
+        row = g[iso == supplier]
+        src_col = "as_reported" if "as_reported" in g.columns else "source"
+        source = str(row[src_col].iloc[0]) if len(row) and src_col in g.columns else None
+        out[int(y)] = {"share": share, "rank": int((s > share).sum() + 1) if share > 0 else None,
+                       "value": None, "total": float(s.sum()), "source": source}
+    return out
 
 
 def _iso_of(name: object) -> str | None:

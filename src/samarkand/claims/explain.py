@@ -44,7 +44,13 @@ def fact(claim: Claim, a: Assertion, g: Graded) -> str:
     ev = g.evidence
     when = ev.period if ev.period else str(g.year)
     extra = f", {g.note}" if g.note else ""
-    return f"{name(claim.supplier)}: {figure_text(a, g)} — {ev.label} ({ev.source}, {when}{extra})"
+    return f"{name(claim.supplier)}: {figure_text(a, g)} — {ev.label} ({source_of(g)}, {when}{extra})"
+
+
+def source_of(g: Graded) -> str:
+    """The figure's source: the year's own source where the evidence has one per year, else the evidence's."""
+    row = g.evidence.by_year.get(g.year, {}) if g.year is not None else {}
+    return str(row.get("source") or g.evidence.source)
 
 
 def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
@@ -64,7 +70,8 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
         alt = d.alternative
         head = (f"On the measure named, {fact(claim, a, d.primary)}; " if d.primary is not None
                 else f"samarkand has no figure for the measure named ({MEASURE_WORDS.get(claim.named_measure or '', '')}); ")
-        return head + f"the {claimed} figure matches another measure: {fact(claim, a, alt)}."
+        settle = f" ({missing[0].split(': ', 1)[-1]}.)" if d.primary is None and missing else ""
+        return head + f"the {claimed} figure matches another measure: {fact(claim, a, alt)}.{settle}"
     if d.verdict == "outdated":
         return (f"{who}'s {claimed} held in {d.earlier.year} ({figure_text(a, d.earlier)}) but not in the latest "
                 f"year: {fact(claim, a, d.primary)}.")
