@@ -252,6 +252,14 @@ def test_cli_file(cli, tmp_path):
     assert list(df["verdict"]) == ["supported", "error"]
 
 
+def test_cli_escapes_markup(cli, tmp_path):
+    p = tmp_path / "claims.txt"
+    p.write_text("[bold]Russia[/bold] produces 40 percent of the world's palladium [red]\n", encoding="utf-8")
+    r = cli("check", "--file", str(p))
+    assert r.returncode == 0, r.stderr
+    assert "[bold]Russia" in r.stdout.replace("\n", "") or "[bold]" in r.stdout
+
+
 def test_api_check():
     from samarkand.errors import InputError as IE
     from samarkand.web.routes.claims import router

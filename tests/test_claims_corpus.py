@@ -20,6 +20,7 @@ import pytest
 
 from samarkand import reference
 from samarkand.claims import VERDICTS, check
+from samarkand.claims.parse import MEASURES
 from samarkand.errors import InputError
 from samarkand.store import Flows
 
@@ -60,7 +61,7 @@ def test_corpus_is_complete():
 def test_corpus_verdicts(flows, capsys):
     has_uranium = importlib.util.find_spec("samarkand.methods.uranium") is not None
     rows = load_corpus()
-    right, wrong = 0, []
+    right, wrong, measures = 0, [], set()
     for r in rows:
         expected = r["expected_verdict"]
         if r["requires"] == "uranium" and not has_uranium:
@@ -71,6 +72,7 @@ def test_corpus_verdicts(flows, capsys):
             wrong.append(f"{r['id']}: expected {expected}, got error {exc}")
             continue
         got = res.extras["verdict"].iloc[0]["verdict"]
+        measures.add(res.extras["verdict"].iloc[0]["measure"])
         if got == "supported":  # never supported without a figure from a named source
             assert res.provenance["source"] and res.table["figure"].notna().any(), r["id"]
         if got == expected:
@@ -84,3 +86,4 @@ def test_corpus_verdicts(flows, capsys):
         for w in wrong:
             print("  wrong:", w)
     assert share >= MIN_ACCURACY, wrong
+    assert set(MEASURES) <= measures, f"measures never used: {set(MEASURES) - measures}"

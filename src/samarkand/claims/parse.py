@@ -98,9 +98,10 @@ RANK_RES = [
     re.compile(r"\b(" + _ORD + r"|\d)(?:st|nd|rd|th|e|er|ème)?[\s-]+(?:largest|biggest|leading|main|top|"
                r"most important)\b"),
     re.compile(r"\b(?:largest|biggest|leading|top|main|principal|number one|no\. 1|premier|premiere|"
-               r"principal|крупнейш\w*)\b(?=[^.]{0,40}(?:supplier|source|producer|exporter|partner|fournisseur|"
-               r"producteur|exportateur|partenaire|поставщик|производител|экспортер))"),
+               r"principal|крупнейш\w*)\b(?=[^.]{0,40}(?:supplier|source|producer|export|partner|fournisseur|"
+               r"producteur|exportat|partenaire|поставщик|производител|экспорт))"),
     re.compile(r"\b(?:in|at|to)\s+(" + _ORD + r"|\d)(?:st|nd|rd|th)?\s+(?:place|position)\b"),
+    re.compile(r"\b(?:number|no\.?)\s+(one|1)\s+(?:position|place|spot|supplier|exporter|producer)\b"),
     re.compile(r"\b(?:en|a la|au)\s+(" + _ORD + r"|\d)(?:e|eme)?\s+(?:position|place|rang)\b"),
     re.compile(r"\b(" + _ORD + r"|\d)\w*\s+(?:fournisseur|producteur|exportateur|source)\b"),
     re.compile(r"\b(" + _ORD + r")\w*\s+мест\w*"),

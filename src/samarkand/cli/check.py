@@ -30,6 +30,10 @@ def check_command(
         raise InputError("give either a claim in quotes or --file FILE (one claim a line)")
     if file is not None:
         res = check_many(_read_claims(file), dataset=dataset)
+        if fmt is Format.table:  # rich reads [...] as markup: escape the claims' own text on screen
+            shown = res.table.assign(claim=res.table["claim"].map(lambda t: escape(str(t))),
+                                     explanation=res.table["explanation"].map(lambda t: escape(str(t))))
+            res = Result(shown, provenance=res.provenance)
         emit(res, fmt, title="claims checked")
         return
     res = check(text, dataset=dataset)
@@ -40,7 +44,8 @@ def check_command(
     console.print(f"[bold]{escape(str(v['verdict']))}[/] — {escape(str(v['claim']))}", highlight=False)
     console.print(escape(str(v["explanation"])), highlight=False, soft_wrap=True)
     compact = res.table[["measure", "year", "figure", "grade", "label", "source"]]
-    emit(Result(compact, provenance=res.provenance, notes=res.notes[1:]), fmt, title="evidence", extras=False)
+    notes = [escape(n) for n in res.notes[1:]]
+    emit(Result(compact, provenance=res.provenance, notes=notes), fmt, title="evidence", extras=False)
 
 
 def _read_claims(path: Path) -> list[str]:
