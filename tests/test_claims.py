@@ -204,6 +204,23 @@ def test_outdated_uses_an_earlier_year():
     assert "2018" in v["explanation"]
 
 
+def test_change_against_the_value_series():
+    f = pd.read_parquet(reference.path("flows_baci_crm"))
+
+    def value(y):  # EU27 of year y, imports of palladium (711021) from Russia, USD
+        eu = members("EU27", y)
+        return f[(f.year == y) & (f.hs6 == "711021") & f.importer.isin(eu) & (f.exporter == "RUS")]["value_usd"].sum()
+
+    ratio = value(2024) / value(2021)
+    res = check("EU imports of Russian palladium fell by half between 2021 and 2024")
+    v = res.extras["verdict"].iloc[0]
+    fig = res.table[res.table.measure == "import_share"]["figure"].iloc[0]
+    assert fig == pytest.approx(ratio)
+    # claimed ×0.5 against ×0.26: the claim understates the fall (|0.5 − 1| < |0.26 − 1|, outside ±25 %)
+    assert ratio < 0.5 / 1.25 and v["verdict"] == "understated"
+    assert "value 2024/2021" in v["explanation"]
+
+
 def test_not_checkable_says_what_would_settle_it():
     # rare-earth compounds (HS 2846) are in no shipped dataset; the named measure is imports
     res = check("China accounted for 60% of the EU's imports of rare earth elements")

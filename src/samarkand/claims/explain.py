@@ -11,6 +11,17 @@ MEASURE_WORDS = {"import_share": "customs imports", "sourcing_share": "sourcing 
                  "export_destination_share": "the destination of the supplier's exports"}
 
 
+VERBS = {
+    "share": {"supported": "consistent with", "roughly": "roughly in line with", "overstated": "above",
+              "understated": "below"},
+    "rank": {"supported": "consistent with", "roughly": "close to", "overstated": "better than the rank in",
+             "understated": "worse than the rank in"},
+    "change": {"supported": "consistent with", "roughly": "roughly in line with",
+               "overstated": "a larger change than (or the opposite of) the one in",
+               "understated": "a smaller change than the one in"},
+}
+
+
 def name(code: str | None) -> str:
     if code is None:
         return "an unnamed supplier"
@@ -43,8 +54,10 @@ def fact(claim: Claim, a: Assertion, g: Graded) -> str:
     """'China: 85.0 % of the EU's sourcing of ... (source, 2023 assessment; ...)'."""
     ev = g.evidence
     when = ev.period if ev.period else str(g.year)
-    extra = f", {g.note}" if g.note else ""
-    return f"{name(claim.supplier)}: {figure_text(a, g)} — {ev.label} ({source_of(g)}, {when}{extra})"
+    label, extra = ev.label, f", {g.note}" if g.note else ""
+    if a.kind == "change":  # the note says what changed: 'value 2024/2021'
+        label, extra = f"{g.note}, {ev.label.removeprefix('share of ')}", ""
+    return f"{name(claim.supplier)}: {figure_text(a, g)} — {label} ({source_of(g)}, {when}{extra})"
 
 
 def source_of(g: Graded) -> str:
@@ -76,8 +89,7 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
         return (f"{who}'s {claimed} held in {d.earlier.year} ({figure_text(a, d.earlier)}) but not in the latest "
                 f"year: {fact(claim, a, d.primary)}.")
     p = d.primary
-    verb = {"supported": "consistent with", "roughly": "roughly in line with", "overstated": "above",
-            "understated": "below"}[d.verdict]
+    verb = VERBS[a.kind][d.verdict]
     reading = "" if claim.named_measure else f" (read as {MEASURE_WORDS[p.evidence.measure]}: the wording names no measure)"
     return f"The claimed {claimed} is {verb} the data{reading}: {fact(claim, a, p)}.{_elsewhere(claim, a, d, missing)}"
 
