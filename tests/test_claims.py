@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from samarkand import reference
-from samarkand.claims import check
+from samarkand.claims import VERDICTS, check
 from samarkand.claims.parse import parse
 from samarkand.claims.verdict import grade_change, grade_rank, grade_share
 from samarkand.economies import members
@@ -295,3 +297,38 @@ def test_api_check():
     assert r.status_code == 200
     assert r.json()["extras"]["verdict"][0]["verdict"] == "supported"
     assert client.get("/api/check", params={"text": ""}).status_code == 422
+
+
+# ------------------------------------------------------------------ never a traceback
+
+
+WORDS = ["China", "EU", "l'UE", "Kazakhstan", "Russia", "supplies", "imports", "of", "the", "world's", "98", "%",
+         "percent", "pour cent", "half", "most", "third-largest", "rare earths", "magnesium", "crude oil", "uranium",
+         "2021", "2024", "fell by", "since", "[bold]", "HS 2846", "Rosatom", "Китай", "ЕС", "из", "deux tiers"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(WORDS), min_size=0, max_size=14), st.text(max_size=30))
+def test_any_text_is_a_claim_or_one_input_error(words, noise):
+    text = " ".join(words) + " " + noise
+    try:
+        c = parse(text)
+    except InputError as exc:
+        assert str(exc)
+        return
+    assert c.assertions and c.readings
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), min_size=3, max_size=12))
+def test_any_claim_gets_a_verdict_or_one_input_error(words):
+    try:
+        res = check(" ".join(words))
+    except InputError as exc:
+        assert str(exc)
+        return
+    v = res.extras["verdict"].iloc[0]
+    assert v["verdict"] in VERDICTS
+    if v["verdict"] == "supported":
+        assert v["source"] and v["figure"]
