@@ -20,9 +20,10 @@ from typing import Any, Protocol
 import pandas as pd
 
 from samarkand import reference
-from samarkand.claims.lexicon import EU, WORLD
+from samarkand.claims.lexicon import BLOCS, EU, WORLD
 from samarkand.claims.parse import Claim
 from samarkand.economies import country_name, members
+from samarkand.errors import InputError
 from samarkand.methods.concentration import shares
 
 
@@ -104,15 +105,15 @@ class FlowsProvider:
                           "(SELECT unnest(?)) AND value_usd > 0 GROUP BY 1, 2", [codes])
             label = f"share of world exports of {_codes_label(claim, codes)}"
         else:
-            mem = pd.DataFrame([(y, c) for y in years for c in members(claim.subject, y)], columns=["year", "iso3"])
-            fl.con.register("claim_members", mem)
+            fl.con.register("claim_members", _members_by_year(claim.subject, years))
             if measure == "import_share":
                 df = fl.query(
                     "SELECT f.year, f.exporter AS k, SUM(f.value_usd) AS v FROM flows f "
                     "JOIN claim_members m ON f.year = m.year AND f.importer = m.iso3 "
                     "WHERE f.hs6 IN (SELECT unnest(?)) AND f.value_usd > 0 AND NOT EXISTS (SELECT 1 FROM "
                     "claim_members x WHERE x.year = f.year AND x.iso3 = f.exporter) GROUP BY 1, 2", [codes])
-                scope = "extra-EU27 imports" if claim.subject == EU else f"{claim.subject}'s imports"
+                scope = (f"extra-{claim.subject} imports" if claim.subject in BLOCS
+                         else f"{country_name(claim.subject)}'s imports")
                 label = f"share of {scope} of {_codes_label(claim, codes)}"
             else:
                 df = fl.query(
@@ -133,6 +134,17 @@ class FlowsProvider:
                                   else "all exporters" if measure == "world_export_share"
                                   else "supplier's exports to the subject / its exports to all"),
                         by_year=by_year, years_covered=tuple(sorted(by_year)), detail={"hs6": codes})
+
+
+def _members_by_year(subject: str, years: list[int]) -> pd.DataFrame:
+    """(year, iso3) of the subject's members in each year it had members (the EAEU exists from 2015)."""
+    rows = []
+    for y in years:
+        try:
+            rows += [(y, c) for c in members(subject, y)]
+        except InputError:  # a bloc without members that year: no figure for that year
+            continue
+    return pd.DataFrame(rows, columns=["year", "iso3"])
 
 
 def _codes_label(claim: Claim, codes: list[str]) -> str:

@@ -31,7 +31,10 @@ CURATED_ECONOMIES: dict[str, tuple[str, ...]] = {
     "TUR": ("turkey", "turkiye", "turkish", "turquie", "turc", "turque", "турци*"),
     "ZAF": ("south africa", "south african", "afrique du sud", "sud-africain", "sud-africaine", "юар",
             "южн* африк*"),
-    "COD": ("drc", "dr congo", "democratic republic of congo", "democratic republic of the congo", "congo-kinshasa",
+    "EAEU": ("eaeu", "eurasian economic union", "union economique eurasiatique", "uee", "еаэс",
+             "евразийск* экономическ* союз*"),
+    "C5": ("central asia", "central asian", "asie centrale", "центральн* ази*"),
+    "COD": ("drc", "dr congo", "congo", "democratic republic of congo", "democratic republic of the congo", "congo-kinshasa",
             "rdc", "republique democratique du congo", "congolese", "congolais", "конго"),
     "CHL": ("chile", "chilean", "chili", "chilien", "chilienne", "чили"),
     "BRA": ("brazil", "brazilian", "bresil", "bresilien", "bresilienne", "бразили*"),
@@ -71,7 +74,8 @@ CURATED_ECONOMIES: dict[str, tuple[str, ...]] = {
 # upper-case codes matched only as written (so that the pronoun "us" is not the United States)
 UPPER_CODES = {"US": "USA", "USA": "USA", "UK": "GBR", "EU": EU, "UE": EU, "DRC": "COD", "RDC": "COD",
                "EU27": EU, "EU-27": EU, "ЕС": EU, "США": "USA"}
-UPPER_ONLY = {"us", "uk", "ue", "eu", "drc", "rdc", "usa", "ес", "сша"}
+UPPER_ONLY = {"us", "uk", "ue", "eu", "drc", "rdc", "usa", "ес", "сша", "uee"}
+BLOCS = frozenset({EU, "EAEU", "C5"})
 
 # companies and the country whose figures stand in for them (the data have no company-level figures)
 COMPANIES: dict[str, tuple[str, str]] = {

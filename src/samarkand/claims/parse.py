@@ -422,12 +422,12 @@ def _roles(low: str, mentions: list[Mention]) -> tuple[str | None, str | None, b
     """(subject, supplier, world): the importer/consumer, the supplier, and whether the claim is about the world."""
     world = _cue("world", low)
     codes = list(dict.fromkeys(m.code for m in mentions))
-    blocs = [c for c in codes if c == lx.EU]
-    countries = [c for c in codes if c != lx.EU]
+    blocs = [c for c in codes if c in lx.BLOCS]
+    countries = [c for c in codes if c not in lx.BLOCS]
     if blocs and countries:
-        return lx.EU, countries[0], False
+        return blocs[0], countries[0], False
     if blocs:
-        return lx.EU, None, False
+        return blocs[0], None, False
     if len(countries) == 1:
         return (lx.WORLD if world or not _cue("imports", low) else None), countries[0], True
     first, second = countries[0], countries[1]
