@@ -312,6 +312,10 @@ def test_api_check():
     assert r.status_code == 200
     assert r.json()["extras"]["verdict"][0]["verdict"] == "supported"
     assert client.get("/api/check", params={"text": ""}).status_code == 422
+    assert client.get("/api/check", params={"text": "x 5 % EU", "year": "soon"}).status_code == 422
+    r = client.get("/api/check", params={"text": "The EU imports 93 percent of its magnesium from China",
+                                         "year": 2018})
+    assert r.json()["extras"]["verdict"][0]["verdict"] == "supported"   # 91.3 % in 2018
 
 
 # ------------------------------------------------------------------ never a traceback

@@ -72,7 +72,8 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
                                                    "claim": pd.DataFrame([claim.to_record()])}, notes=notes)
 
 
-def check_many(texts: Iterable[str], *, flows: Any = None, dataset: str | None = None) -> Result:
+def check_many(texts: Iterable[str], year: int | None = None, *, flows: Any = None,
+               dataset: str | None = None) -> Result:
     """Check several claims (one per item).  A claim that cannot be read gets verdict 'error' and the message."""
     from samarkand.store import open_flows
 
@@ -80,7 +81,7 @@ def check_many(texts: Iterable[str], *, flows: Any = None, dataset: str | None =
     rows, sources, years = [], set(), set()
     for i, text in enumerate(texts, start=1):
         try:
-            r = check(text, flows=shared)
+            r = check(text, year, flows=shared)
         except InputError as exc:
             rows.append({"line": i, "claim": text, "verdict": "error", "figure": None, "year": None,
                          "source": None, "explanation": str(exc)})

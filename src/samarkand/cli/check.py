@@ -10,7 +10,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from samarkand.cli.output import Format, console, emit
+from samarkand.cli.output import Format, console, emit, working
 from samarkand.errors import InputError
 from samarkand.provenance import Result
 
@@ -21,6 +21,7 @@ def check_command(
     text: str | None = typer.Argument(None, help="the claim, in quotes"),
     file: Path | None = typer.Option(None, "--file", help="a text file with one claim a line"),
     dataset: str | None = typer.Option(None, "--dataset", help="flows dataset in the store (default: latest)"),
+    year: int | None = typer.Option(None, "--year", help="year checked when a claim names none (default: latest)"),
     fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
 ) -> None:
     """Check a claim: parsed claim, verdict, the evidence on each measure with its source, an explanation."""
@@ -29,14 +30,16 @@ def check_command(
     if (text is None) == (file is None):
         raise InputError("give either a claim in quotes or --file FILE (one claim a line)")
     if file is not None:
-        res = check_many(_read_claims(file), dataset=dataset)
+        claims = _read_claims(file)
+        with working(f"checking {len(claims)} claims"):
+            res = check_many(claims, dataset=dataset, year=year)
         if fmt is Format.table:  # rich reads [...] as markup: escape the claims' own text on screen
             shown = res.table.assign(claim=res.table["claim"].map(lambda t: escape(str(t))),
                                      explanation=res.table["explanation"].map(lambda t: escape(str(t))))
             res = Result(shown, provenance=res.provenance)
         emit(res, fmt, title="claims checked")
         return
-    res = check(text, dataset=dataset)
+    res = check(text, year, dataset=dataset)
     if fmt is not Format.table:
         emit(res, fmt)
         return

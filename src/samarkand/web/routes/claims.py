@@ -11,10 +11,13 @@ router = fastapi.APIRouter()
 
 
 @router.get("/api/check")
-def api_check(text: str = "", dataset: str | None = None) -> dict[str, Any]:
-    """The parsed claim, the verdict, the evidence figures with their sources and the explanation."""
+def api_check(text: str = "", year: int | None = None, dataset: str | None = None) -> dict[str, Any]:
+    """The parsed claim, the verdict, the evidence figures with their sources and the explanation.
+
+    ``year`` is checked when the claim names none (default: the latest year in the data).
+    """
     from samarkand.claims import check
 
     if not text.strip():
         raise InputError("parameter 'text' is empty: give the claim to check")
-    return check(text, dataset=dataset).to_dict()
+    return check(text, year, dataset=dataset).to_dict()
