@@ -184,7 +184,7 @@ def test_acceptance_rare_earths_claim():
     nd_p = float(eu[(eu.material == "Neodymium") & (eu.stage == "P") & (eu.iso3 == "CHN")]["share"].sum())
     assert nd_p == pytest.approx(0.85)
     assert res.table["figure"].max() == pytest.approx(nd_p)
-    assert "European Commission (2023)" in v["explanation"] and "85.0 %" in v["explanation"]
+    assert "Study on the critical raw materials for the EU 2023" in v["explanation"] and "85.0 %" in v["explanation"]
     assert "284690" in " ".join(res.notes)        # what data would settle the import reading
     for key in ("method", "source", "dataset", "years", "thresholds"):
         assert key in res.provenance

@@ -25,6 +25,7 @@ from samarkand.claims.parse import Claim
 from samarkand.economies import country_name, members
 from samarkand.errors import InputError
 from samarkand.methods.concentration import shares
+from samarkand.methods.crm import STUDY_2023
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ class FlowsProvider:
                     "SUM(f.value_usd) AS v FROM flows f LEFT JOIN claim_members m ON f.year = m.year AND "
                     "f.importer = m.iso3 WHERE f.hs6 IN (SELECT unnest(?)) AND f.exporter = ? AND f.value_usd > 0 "
                     "GROUP BY 1, 2", [codes, sup])
-                label = f"share of {country_name(sup)}'s exports of {_codes_label(claim, codes)} going to {claim.subject}"
+                label = (f"share of {country_name(sup)}'s exports of {_codes_label(claim, codes)} going to "
+                         f"{claim.subject}")
                 sup = "subject"
         by_year = _by_year(df, sup)
         if not by_year:
@@ -208,15 +210,10 @@ class CrmStudyProvider:
         scope = "the EU's sourcing" if measure == "sourcing_share" else "global supply"
         name = {"HREE": "heavy rare earths (HREE)", "LREE": "light rare earths (LREE)"}.get(mat, mat.lower())
         label = f"share of {scope} of {name} ({STAGE_NAMES.get(stage, stage)} stage)"
-        meta = reference.meta(table)
-        return Evidence(measure=measure, label=label, source=_study_source(meta), dataset=table,
+        return Evidence(measure=measure, label=label, source=STUDY_2023, dataset=table,
                         method="the study's published supplier shares (fractions), summed per country",
                         by_year={2023: {"share": share, "rank": rank, "value": None, "total": float(s.sum())}},
                         period=STUDY_PERIOD, years_covered=STUDY_YEARS, detail={"material": mat, "stage": stage})
-
-
-def _study_source(meta: dict) -> str:
-    return "European Commission (2023), Study on the critical raw materials for the EU 2023, Appendix 7"
 
 
 # ------------------------------------------------------------------ uranium

@@ -80,9 +80,9 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
         if claim.company and d.primary is not None and d.alternative is None:
             return (f"{claimed} for {claim.company} matches its country's figure, not the company's: "
                     f"{fact(claim, a, d.primary)}. samarkand has no company-level data.")
-        alt = d.alternative
+        alt, named = d.alternative, MEASURE_WORDS.get(claim.named_measure or "")
         head = (f"On the measure named, {fact(claim, a, d.primary)}; " if d.primary is not None
-                else f"samarkand has no figure for the measure named ({MEASURE_WORDS.get(claim.named_measure or '', '')}); ")
+                else f"samarkand has no figure for the measure named ({named}); ")
         settle = f" ({missing[0].split(': ', 1)[-1]}.)" if d.primary is None and missing else ""
         return head + f"the {claimed} figure matches another measure: {fact(claim, a, alt)}.{settle}"
     if d.verdict == "outdated":
@@ -90,7 +90,8 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
                 f"year: {fact(claim, a, d.primary)}.")
     p = d.primary
     verb = VERBS[a.kind][d.verdict]
-    reading = "" if claim.named_measure else f" (read as {MEASURE_WORDS[p.evidence.measure]}: the wording names no measure)"
+    reading = ("" if claim.named_measure
+               else f" (read as {MEASURE_WORDS[p.evidence.measure]}: the wording names no measure)")
     return f"The claimed {claimed} is {verb} the data{reading}: {fact(claim, a, p)}.{_elsewhere(claim, a, d, missing)}"
 
 

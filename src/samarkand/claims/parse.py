@@ -413,7 +413,8 @@ def _economies(raw: str, low: str) -> tuple[list[Mention], str | None]:
     return spans, company
 
 
-SUPPLIER_BEFORE = re.compile(r"(?<![\w'])(?:from|de|d'|du|des|depuis|en provenance de|provenant de|из|от)\s*(?:the\s+|la\s+|"
+SUPPLIER_BEFORE = re.compile(r"(?<![\w'])(?:from|de|d'|du|des|depuis|en provenance de|provenant de|из|от)\s*"
+                             r"(?:the\s+|la\s+|"
                              r"l'|les\s+)?$")
 SUBJECT_BEFORE = re.compile(r"(?<![\w'])(?:to|into|for|a|à|vers|pour|в)\s*(?:the\s+|la\s+|l'|les\s+)?$")
 
