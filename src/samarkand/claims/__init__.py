@@ -67,7 +67,7 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
     prov = {"method": METHOD, "source": "; ".join(sorted({e.source for e in evidence})) or None,
             "dataset": ", ".join(sorted({e.dataset for e in evidence})) or None, "years": years,
             "thresholds": dict(TOLERANCES), "verdict": verdict}
-    notes = [explanation] + list(claim.gaps) + [m for m in missing if m not in explanation]
+    notes = [explanation] + list(claim.gaps) + [m for m in missing if m.split(": ", 1)[-1] not in explanation]
     return Result(table, provenance=prov, extras={"verdict": summary, "assertions": pd.DataFrame(heads),
                                                    "claim": pd.DataFrame([claim.to_record()])}, notes=notes)
 
