@@ -136,6 +136,7 @@ def test_languages():
     ("China supplies rare earths to the EU", "no quantitative assertion"),
     ("China supplies 98 percent of the EU's rare earths. " * 200, "at most 1,000 characters"),
     ("Wakanda supplies 98 percent of the world's vibranium", "Wakanda"),
+    ("Wakanda supplies 98 percent of the EU's magnesium", "'Wakanda' in the claim"),
 ])
 def test_bad_input_is_one_clear_error(text, words):
     with pytest.raises(InputError, match=words):

@@ -177,6 +177,9 @@ def parse(text: str) -> Claim:
                          + (f": '{unknown}' is not a country, bloc or company in samarkand's tables" if unknown
                             else ": name a country, bloc or demonym (e.g. China, EU, Kazakh)"))
     subject, supplier, world = _roles(low, mentions)
+    if supplier is None and (unknown := _unknown_country(raw)):
+        raise InputError(f"'{unknown}' in the claim ({_short(raw)}) is not a country, bloc or company in "
+                         "samarkand's tables: name the supplier as a country (e.g. China, Kazakhstan) or ISO3 code")
     named, readings = _measures(low, subject, world, product, supplier, mentions)
     stage = stage_word or ("P" if _cue("processing", low) else "E" if _cue("extraction", low) else None)
     change_of = "share" if _cue("share_word", low) else "value"
@@ -473,9 +476,19 @@ def _destination(low: str, supplier: str | None, mentions: list[Mention]) -> boo
     return bool(after_pct) or bool(possessive and _cue("destination", low))
 
 
+SKIP_CAPITALISED = {"the", "according", "commission", "union", "selon", "les", "une", "in", "en", "as", "since",
+                    "depuis", "most", "almost", "about", "more", "less", "over", "europe's", "while", "with",
+                    "parliament", "council", "agency", "report", "study", "january", "february", "march", "april",
+                    "may", "june", "july", "august", "september", "october", "november", "december", "this", "that",
+                    "these", "last", "our", "its", "their", "plus", "pres", "environ", "nearly", "some", "only"}
+
+
 def _unknown_country(raw: str) -> str | None:
-    """A capitalised word that looks like a place name (for the error message), if any."""
-    words = re.findall(r"\b([A-Z][a-z]{3,}(?:\s[A-Z][a-z]+)?)\b", raw)
-    skip = {"The", "Europe", "China", "According", "Commission", "Union", "European", "Selon", "Les", "Une"}
-    cand = [w for w in words if w not in skip]
-    return cand[0] if cand else None
+    """A capitalised word that no lexicon knows and that may be meant as a place (for the error message)."""
+    known = set(lx.economy_terms()) | set(lx.product_terms()) | set(lx.COMPANIES) | set(lx.INSTITUTIONS)
+    for w in re.findall(r"\b([A-Z][a-z'’]{3,})\b", raw):
+        key = lx.fold(w).rstrip("'s").rstrip("'")
+        if key in SKIP_CAPITALISED or key in known or any(key in k.split() for k in known):
+            continue
+        return w
+    return None
