@@ -46,8 +46,9 @@ def main() -> None:
         app(args=normalise_argv(sys.argv[1:]), prog_name="samarkand", standalone_mode=False)
     except SamarkandError as exc:
         from rich.console import Console
+        from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(2)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
