@@ -40,7 +40,10 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
         if claim.year is None:
             claim = replace(claim, year=year)
     ctx = Context(flows=flows, dataset=dataset)
-    evidence, missing = gather(claim, ctx)
+    try:
+        evidence, missing = gather(claim, ctx)
+    finally:
+        ctx.close()
     rows, verdicts, sentences, heads = [], [], [], []
     for a in claim.assertions:
         d = decide(claim, a, evidence)
@@ -75,9 +78,17 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
 def check_many(texts: Iterable[str], year: int | None = None, *, flows: Any = None,
                dataset: str | None = None) -> Result:
     """Check several claims (one per item).  A claim that cannot be read gets verdict 'error' and the message."""
-    from samarkand.store import open_flows
+    from samarkand.store import Flows, open_flows
 
     shared = open_flows(dataset, flows=flows)
+    try:
+        return _check_each(list(texts), year, shared)
+    finally:
+        if not isinstance(flows, Flows) and hasattr(shared, "close"):
+            shared.close()
+
+
+def _check_each(texts: list[str], year: int | None, shared: Any) -> Result:
     rows, sources, years = [], set(), set()
     for i, text in enumerate(texts, start=1):
         try:

@@ -66,6 +66,14 @@ class Context:
             self._opened = open_flows(self.dataset, flows=self.flows)
         return self._opened
 
+    def close(self) -> None:
+        """Close the flows this context opened (the caller's own Flows stays open)."""
+        from samarkand.store import Flows
+
+        if self._opened is not None and not isinstance(self.flows, Flows) and hasattr(self._opened, "close"):
+            self._opened.close()
+        self._opened = None
+
 
 # ------------------------------------------------------------------ customs flows
 
