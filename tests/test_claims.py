@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -353,3 +354,36 @@ def test_any_claim_gets_a_verdict_or_one_input_error(words):
     assert v["verdict"] in VERDICTS
     if v["verdict"] == "supported":
         assert v["source"] and v["figure"]
+
+
+# ------------------------------------------------------------------ an imported dataset
+
+ENERGY = Path(__file__).resolve().parents[2] / "shared" / "data" / "baci_energy_flows" / "trade_flow.parquet"
+
+
+@pytest.mark.skipif(not ENERGY.exists(), reason="shared energy flows not available")
+def test_check_on_an_imported_dataset(cli, tmp_path):
+    """Crude oil claims on a dataset the user imported (BACI crude rows into EU27 importers, 2021 and 2024)."""
+    e = pd.read_parquet(ENERGY)
+    e = e[(e.hs_code == "2709") & e.year.isin([2021, 2024])]
+    e = e[[imp in members("EU27", y) for imp, y in zip(e.importer_iso3, e.year)]]
+    table = pd.DataFrame({"year": e.year, "exporter": e.exporter_iso3, "importer": e.importer_iso3,
+                          "hs6": "270900", "value_usd": e.value_usd})
+    csv = tmp_path / "eu_crude.csv"
+    table.to_csv(csv, index=False)
+    r = cli("data", "import", str(csv), "--source", "table", "--name", "eu-crude",
+            "--map", "year=year,exporter=exporter,importer=importer,hs6=hs6,value_usd=value_usd")
+    assert r.returncode == 0, r.stderr
+    # by hand: Kazakhstan's share of extra-EU crude imports, 2024
+    t24 = table[(table.year == 2024) & ~table.exporter.isin(members("EU27", 2024))]
+    g = t24.groupby("exporter")["value_usd"].sum().sort_values(ascending=False)
+    kaz = g["KAZ"] / g.sum()
+    assert list(g.index).index("KAZ") == 2
+    r = cli("check", "In 2024, Kazakhstan was the EU's third largest oil supplier, with 11% of its oil imports",
+            "--dataset", "eu-crude", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    rows = [x for x in out["rows"] if x["measure"] == "import_share" and x["assertion"] == "share"]
+    assert rows[0]["figure"] == pytest.approx(kaz) and rows[0]["dataset"] == "eu-crude"
+    assert abs(0.11 - kaz) <= 0.03                      # 11 % against 11.1 %: within 3 points, and rank 3
+    assert out["extras"]["verdict"][0]["verdict"] == "supported"
