@@ -78,7 +78,7 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
         return f"Not checkable: {why}.{alt}"
     if d.verdict == "other-measure":
         if claim.company and d.primary is not None and d.alternative is None:
-            return (f"{claimed} for {claim.company} matches its country's figure, not the company's: "
+            return (f"{claimed} for {claim.company} is close to its country's figure, not a company figure: "
                     f"{fact(claim, a, d.primary)}. samarkand has no company-level data.")
         alt, named = d.alternative, MEASURE_WORDS.get(claim.named_measure or "")
         head = (f"On the measure named, {fact(claim, a, d.primary)}; " if d.primary is not None
