@@ -387,3 +387,25 @@ def test_check_on_an_imported_dataset(cli, tmp_path):
     assert rows[0]["figure"] == pytest.approx(kaz) and rows[0]["dataset"] == "eu-crude"
     assert abs(0.11 - kaz) <= 0.03                      # 11 % against 11.1 %: within 3 points, and rank 3
     assert out["extras"]["verdict"][0]["verdict"] == "supported"
+
+
+# ------------------------------------------------------------------ uranium
+
+def test_uranium_figure_from_the_shipped_esa_rows():
+    o = reference.load("uranium_eu_origin")
+    row = o[(o.year == 2022) & (o.origin == "RUS") & o.preferred.astype(bool) & (o.row_type == "country")]
+    assert len(row) == 1
+    res = check("In 2022, Russia supplied 17% of the EU's natural uranium")
+    v = res.extras["verdict"].iloc[0]
+    assert v["verdict"] == "supported"                    # 17 against 16.89: within 3 points
+    fig = res.table[res.table.measure == "sourcing_share"]["figure"].iloc[0]
+    assert fig == pytest.approx(float(row["share"].iloc[0]))
+    assert "as reported by" in v["source"]
+
+
+def test_uranium_without_its_module_is_not_checkable(monkeypatch):
+    from samarkand.claims.evidence import UraniumProvider
+
+    monkeypatch.setattr(UraniumProvider, "module", "samarkand.methods.no_such_module")
+    v = check("Russia supplies 20 percent of the EU's uranium").extras["verdict"].iloc[0]
+    assert v["verdict"] == "not-checkable" and "Euratom Supply Agency" in v["explanation"]
