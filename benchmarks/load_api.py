@@ -1,13 +1,18 @@
 """Load check of the samarkand JSON API on loopback: concurrent requests for a bounded time.
 
     python benchmarks/load_api.py [--duration 10] [--concurrency 16] [--url http://127.0.0.1:8000]
+                                  [--mix repeated|computed] [--pages] [--no-warm-start]
 
 Without ``--url`` it starts ``samarkand serve`` itself on a free 127.0.0.1 port (empty temporary data home:
 the shipped data only) and stops it at the end.  Clients (httpx.AsyncClient, one connection pool) request a
 mix of endpoints — dependency screen, stress test with varying share cuts, partnership, CRM benchmark,
 CBAM with varying carbon prices, alignment, corridors, and invalid requests that must return 422 — until
-the time is up.  It prints throughput (requests/s), latency percentiles (p50, p90, p99, max) overall and per
-endpoint, and the error count (unexpected status or transport error).  Exit status 1 if any error occurred.
+the time is up.  ``--mix computed`` draws continuous parameters (share cut, carbon price, RCA threshold,
+CRM threshold) so that nearly every request is computed rather than answered from the server's cache.
+``--pages`` first times each dashboard page right after start-up (cold: computed, or waiting for the warm
+start) and once more (warm).  It prints throughput (requests/s), latency percentiles (p50, p90, p99, max)
+overall and per endpoint, and the error count (unexpected status or transport error).  Exit status 1 if any
+error occurred.
 """
 from __future__ import annotations
 
@@ -24,6 +29,26 @@ import time
 from collections import defaultdict
 
 import httpx
+
+
+PAGES = ["/", "/dependencies", "/partnership", "/stress", "/crm", "/cbam", "/convergence", "/brief"]
+
+
+def computed_mix(rng: random.Random) -> tuple[str, str, dict, int]:
+    """One request whose parameters are (almost surely) new: the server computes it."""
+    k = rng.random()
+    if k < 0.3:
+        return "stress", "/api/stress", {"reporter": "EU27", "cut": rng.choice(["CHN", "RUS", "USA"]), "year": 2024,
+                                         "share_cut": round(rng.uniform(0.05, 1), 6)}, 200
+    if k < 0.5:
+        return "cbam", "/api/cbam", {"exporter": "KAZ", "ets_price": round(rng.uniform(20, 200), 6)}, 200
+    if k < 0.7:
+        return "partnership", "/api/partnership", {"a": "EU27", "b": rng.choice(["KAZ", "UZB", "CHN"]), "year": 2024,
+                                                   "rca_threshold": round(rng.uniform(0.5, 3), 6), "limit": 50}, 200
+    if k < 0.85:
+        return "crm/hs6", "/api/crm/hs6", {"importer": "EU27", "year": 2024,
+                                           "threshold": round(rng.uniform(0.3, 0.95), 6), "limit": 50}, 200
+    return "crm/benchmark", "/api/crm/benchmark", {"threshold": round(rng.uniform(0.3, 0.95), 6)}, 200
 
 
 def requests_mix(rng: random.Random) -> tuple[str, str, dict, int]:
@@ -61,10 +86,11 @@ def pct(xs: list[float], p: float) -> float:
     return xs[i]
 
 
-async def worker(client: httpx.AsyncClient, base: str, stop: float, seed: int, lat: dict, errors: list) -> None:
+async def worker(client: httpx.AsyncClient, base: str, stop: float, seed: int, lat: dict, errors: list,
+                 mix=requests_mix) -> None:
     rng = random.Random(seed)
     while time.perf_counter() < stop:
-        label, path, params, expect = requests_mix(rng)
+        label, path, params, expect = mix(rng)
         t0 = time.perf_counter()
         try:
             r = await client.get(base + path, params=params)
@@ -80,14 +106,14 @@ async def worker(client: httpx.AsyncClient, base: str, stop: float, seed: int, l
         lat[label].append(dt)
 
 
-async def run(base: str, duration: float, concurrency: int, seed: int) -> int:
+async def run(base: str, duration: float, concurrency: int, seed: int, mix=requests_mix) -> int:
     lat: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(timeout=120, limits=limits) as client:
         t0 = time.perf_counter()
         stop = t0 + duration
-        await asyncio.gather(*(worker(client, base, stop, seed + i, lat, errors) for i in range(concurrency)))
+        await asyncio.gather(*(worker(client, base, stop, seed + i, lat, errors, mix) for i in range(concurrency)))
         elapsed = time.perf_counter() - t0
     allv = [x for v in lat.values() for x in v]
     n = len(allv) + len(errors)
@@ -112,12 +138,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen, str, tempfile.TemporaryDirectory]:
+def time_pages(base: str) -> None:
+    """Each page twice: cold (first visit after start-up) and warm."""
+    print(f"{'page':<16}{'cold ms':>10}{'warm ms':>10}{'status':>8}")
+    with httpx.Client(timeout=300) as c:
+        for path in PAGES:
+            times, status = [], 0
+            for _ in range(2):
+                t0 = time.perf_counter()
+                r = c.get(base + path)
+                times.append(time.perf_counter() - t0)
+                status = r.status_code
+            print(f"{path:<16}{times[0] * 1e3:>10.1f}{times[1] * 1e3:>10.1f}{status:>8}")
+
+
+def start_server(workers: int, warm: bool = True) -> tuple[subprocess.Popen, str, tempfile.TemporaryDirectory]:
     home = tempfile.TemporaryDirectory(prefix="samarkand-load-")
     port = free_port()
     env = dict(os.environ, SAMARKAND_HOME=home.name)
     proc = subprocess.Popen([sys.executable, "-m", "samarkand", "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", str(workers), "--warm-start" if warm else "--no-warm-start"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -140,18 +181,28 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="uvicorn workers when starting the server")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--warmup", type=float, default=0.0, help="seconds of unmeasured load first (default 0)")
+    ap.add_argument("--mix", choices=["repeated", "computed"], default="repeated",
+                    help="repeated: a small set of requests (mostly cache hits once warm); computed: new parameters")
+    ap.add_argument("--pages", action="store_true", help="time each dashboard page cold and warm first")
+    ap.add_argument("--no-warm-start", action="store_true", help="start the server without its warm start")
+    ap.add_argument("--settle", type=float, default=0.0,
+                    help="seconds to wait after start-up before timing pages (lets the warm start finish)")
     a = ap.parse_args()
     if a.duration <= 0 or a.concurrency < 1:
         raise SystemExit("--duration must be > 0 and --concurrency >= 1")
     proc = home = None
     base = a.url
     if base is None:
-        proc, base, home = start_server(a.workers)
+        proc, base, home = start_server(a.workers, warm=not a.no_warm_start)
+    mix = computed_mix if a.mix == "computed" else requests_mix
     try:
+        if a.pages:
+            time.sleep(a.settle)
+            time_pages(base)
         if a.warmup > 0:
-            asyncio.run(run(base, a.warmup, a.concurrency, a.seed + 1000))
+            asyncio.run(run(base, a.warmup, a.concurrency, a.seed + 1000, mix))
             print("--- measured run ---")
-        rc = asyncio.run(run(base, a.duration, a.concurrency, a.seed))
+        rc = asyncio.run(run(base, a.duration, a.concurrency, a.seed, mix))
     finally:
         if proc is not None:
             proc.terminate()

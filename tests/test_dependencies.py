@@ -351,8 +351,10 @@ def test_domain_restricts_products():
     # the shipped dataset holds 30 CRM codes only: no health product → say what is there
     with pytest.raises(NotInStoreError, match="no product of domain 'health'.*products available: 250490"):
         dependencies("EU27", 2024, domain="health")
-    e = dependencies("EU27", 2024, domain="energy")  # chapter 27: coking coal 270112 is in the shipped codes
-    assert e.table["hs6"].tolist() == ["270112"]
+    # chapter 27 in the shipped codes: crude oil 270900, LNG 271111 and coking coal 270112 (none dependent, so
+    # ranked by extra imports: USD 271.3 bn, 41.5 bn, 10.4 bn in 2024)
+    e = dependencies("EU27", 2024, domain="energy")
+    assert e.table["hs6"].tolist() == ["270900", "271111", "270112"]
 
 
 def test_domains_table_sources():
@@ -478,7 +480,8 @@ def test_cli_fresh_install_eu27_2024(tmp_path):
     assert "850511" in p.stdout and "EC_2021" in p.stdout
     p = _cli("EU27", "--year", "2024", "--format", "json", "--all", home=tmp_path)
     out = json.loads(p.stdout)
-    assert out["provenance"]["method"] == "ec2021" and len(out["rows"]) == 30
+    # the shipped codes: 30 critical materials + crude oil (270900) and LNG (271111)
+    assert out["provenance"]["method"] == "ec2021" and len(out["rows"]) == 32
     assert set(SCREEN_COLUMNS) <= set(out["rows"][0])
     p = _cli("EU27", "--materials", "--material", "Phosphorus", "--format", "csv", home=tmp_path)
     assert p.returncode == 0 and "KAZ" in p.stdout and "0.62" in p.stdout

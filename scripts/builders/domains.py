@@ -2,8 +2,10 @@
 
 Domains and their definitions (HS 2022 six-digit codes from the shipped nomenclature, WCO HS 2022):
 
-- energy: all of HS chapter 27 (mineral fuels, oils, electricity) plus uranium — 2612.10 (uranium ores)
-  and heading 2844 (radioactive elements, incl. enriched/natural uranium compounds).
+- energy: all of HS chapter 27 (mineral fuels, oils, electricity: 2701 coal, 2709 crude oil, 2711 petroleum gases
+  incl. 271111 LNG and 271121 pipeline gas ...) plus nuclear fuel — heading 2612 (uranium and thorium ores) and
+  heading 2844 (radioactive elements, incl. enriched/natural uranium compounds).  The shipped flows hold 270900,
+  271111 and 270112; a full BACI import brings the rest.
 - crm: the 30 HS6 codes of the shipped BACI critical-material list (baci_crm_codes: Varcolacus/
   critical-materials-atlas, mapped to the EU CRM list) plus further subheadings whose HS 2022 text names
   a material of the EU critical raw materials list 2023 (COM(2023) 160, Annex I; study on the CRMs for the
@@ -86,7 +88,7 @@ def build(shared: Path) -> list[str]:
 
     # energy
     add([c for c in all6 if c[:2] == "27"], "energy", "", f"HS chapter 27 (mineral fuels, oils, electricity); {HS_SRC}")
-    add(["261210"], "energy", "uranium ores and concentrates", f"HS 2612.10 uranium ores; {HS_SRC}")
+    add(heading("2612"), "energy", "", f"HS heading 2612 uranium and thorium ores (nuclear fuel); {HS_SRC}")
     add(heading("2844"), "energy", "", f"HS heading 2844 radioactive elements (uranium compounds); {HS_SRC}")
 
     # crm
@@ -109,8 +111,8 @@ def build(shared: Path) -> list[str]:
             c = c.strip()
             if c:
                 add([c], "cbam", f"{r['sector']}: CN {r['cn_code']}",
-                    f"Regulation (EU) 2023/956 Annex I as amended by Reg. (EU) 2025/2083 (shared/data/facts/cbam/"
-                    f"cbam_annex_i.csv, HS6 expansion of the CN entry; CN-level scope may be narrower)")
+                    "Regulation (EU) 2023/956 Annex I as amended by Reg. (EU) 2025/2083 (shared/data/facts/cbam/"
+                    "cbam_annex_i.csv, HS6 expansion of the CN entry; CN-level scope may be narrower)")
 
     # fertilisers
     for h in ("3102", "3103", "3104", "3105"):

@@ -40,6 +40,7 @@ _LAZY = {
     "alignment": ("samarkand.methods.alignment", "alignment"),
     "votes": ("samarkand.methods.votes", "votes"),
     "brief": ("samarkand.brief", "build_brief"),
+    "check": ("samarkand.claims", "check"),
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

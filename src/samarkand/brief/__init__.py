@@ -73,10 +73,12 @@ class Brief:
         elif ctx.flows is not None:
             info = ctx.flows.info
             if ctx.shipped:
-                n = int(ctx.flows.con.execute("SELECT count(DISTINCT hs6) FROM flows").fetchone()[0])
+                n = int(ctx.flows.con.execute("SELECT count(DISTINCT hs6) FROM flows WHERE hs6 NOT IN "
+                                              "('270900', '271111')").fetchone()[0])
                 out.append(f"The flows are the shipped dataset '{info.name}': CEPII BACI for only {n} critical-"
-                           f"material HS6 codes. Dependencies, partnership and stress figures therefore cover "
-                           f"those {n} products only, not the whole economy; import the full BACI release "
+                           f"material HS6 codes, crude oil (270900) and LNG (271111). Dependencies, partnership and "
+                           f"stress figures therefore cover those {n + 2} products only, not the whole economy; "
+                           "import the full BACI release "
                            "(`samarkand data fetch baci --hs HS22 --release 202501 --years 2022 2023`) for the "
                            "complete picture.")
             cov = (ctx.flows_provenance or {}).get("coverage", {})

@@ -21,7 +21,7 @@ app = typer.Typer(
 
 # command modules, in help order; each defines register(app)
 COMMAND_MODULES = ["data", "dependencies", "partners", "rebalance", "stress", "corridors", "crm", "cbam",
-                   "alignment", "brief", "serve", "votes"]
+                   "alignment", "votes", "energy", "brief", "serve", "check"]
 
 
 def _register_all() -> None:

@@ -58,6 +58,7 @@ def stress_cmd(
                                   "redirected (0-1; default 0.5, the midpoint of the unknown range), or ISO3=rate,..."),
     suppliers: str = typer.Option("current", "--suppliers", help="current: re-source from today's other suppliers; "
                                                                  "all: from every exporter"),
+    measure: str = typer.Option("value", "--measure", help="value (USD) | quantity (tonnes, where BACI gives them)"),
     scenarios: Optional[str] = typer.Option(None, "--scenarios", help="TOML/YAML file of named scenarios"),
     monte_carlo: Optional[int] = typer.Option(None, "--monte-carlo", help="N draws of the diversion rates; "
                                                                           "reports P5/P50/P95"),
@@ -86,6 +87,8 @@ def stress_cmd(
     if suppliers not in ("current", "all"):
         raise InputError(f"--suppliers must be 'current' or 'all', not '{suppliers}'")
     div = _diversion(diversion)
+    if measure != "value" and (monte_carlo is not None or materials):
+        raise InputError("--measure quantity runs the HS6 stress test on tonnes; not with --monte-carlo or --materials")
 
     if scenarios:
         specs = st.load_scenarios(scenarios)
@@ -93,7 +96,8 @@ def stress_cmd(
                      "products": parse_list(products) or None,
                      "share_cut": share_cut if share_cut != 1.0 else None,
                      "diversion": div if diversion is not None else None,
-                     "suppliers": suppliers if suppliers != "current" else None}
+                     "suppliers": suppliers if suppliers != "current" else None,
+                     "measure": measure if measure != "value" else None}
         res = st.run_scenarios(specs, dataset=dataset, overrides=overrides)
         if fmt is Format.table:
             emit(res, fmt, title=f"stress scenarios ({scenarios})", extras=False)
@@ -142,9 +146,10 @@ def stress_cmd(
 
     with working(f"stress test {reporter}: cutting {','.join(cuts)}"):
         res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
-                        suppliers=suppliers, dataset=dataset)
+                        suppliers=suppliers, measure=measure, dataset=dataset)
     if fmt is Format.table:
-        shown = _short(res.table[[c for c in TABLE_COLUMNS if c in res.table.columns]])
+        shown = _short(res.table[[c for c in dict.fromkeys(TABLE_COLUMNS + [st._to_tonnes(c) for c in TABLE_COLUMNS])
+                                  if c in res.table.columns]])
         if top:
             shown = shown.head(top)
         from samarkand.provenance import Result
@@ -153,7 +158,7 @@ def stress_cmd(
                       notes=res.notes)
         emit(view, fmt, title=f"{res.provenance['reporter']} {res.provenance['year']}: "
                               f"{','.join(res.provenance['cut'])} cut (share {res.provenance['share_cut']:g}), "
-                              "ranked by shortfall (USD)")
+                              f"ranked by shortfall ({'tonnes' if measure == 'quantity' else 'USD'})")
     else:
         if top:
             res.table = res.table.head(top)

@@ -30,6 +30,9 @@ Caveats: headroom is measured in the flows as reported, so an entrepôt's re-exp
 count as headroom (check ``replacement_by_supplier``); a value-based bound says nothing about grades or contracts.
 Tonnes: lost tonnes are summed from the flows' quantities; replacement and shortfall tonnes are the lost tonnes
 scaled by replacement / lost value (the replacing goods are assumed to have the same unit value).
+``measure="quantity"`` runs the same formula on tonnes instead of USD (m_s, H_s, L, Rp, S all in tonnes; the
+table's money columns become ``*_t``); flows without a BACI quantity then count as 0 t and a note gives the share
+of import value whose tonnes are known.
 
 :func:`stress_materials` applies the same logic at material level on the EU CRM 2023 study (shares, not values).
 """
@@ -48,8 +51,10 @@ from samarkand.provenance import Result
 
 DIVERSION_MIDPOINT = 0.5
 SupplierMode = Literal["current", "all"]
+Measure = Literal["value", "quantity"]
+MEASURES: tuple[str, ...] = ("value", "quantity")
 SCENARIO_KEYS = {"reporter", "cut", "products", "domain", "year", "share_cut", "diversion", "suppliers",
-                 "description", "dataset"}
+                 "description", "dataset", "measure"}
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -72,6 +77,13 @@ def _check_diversion(diversion: float | Mapping[str, float]) -> float | dict[str
             out[str(k).upper()] = _check_fraction(f"diversion[{k}]", v)
         return out
     return _check_fraction("diversion", diversion)
+
+
+def check_measure(measure: str) -> Measure:
+    """'value' (USD) or 'quantity' (tonnes); InputError otherwise."""
+    if measure not in MEASURES:
+        raise InputError(f"measure must be 'value' (USD) or 'quantity' (tonnes), got {measure!r}")
+    return measure  # type: ignore[return-value]
 
 
 def expand_cut(cut: str | Iterable[str], year: int | None) -> tuple[list[str], dict[str, list[str]]]:
@@ -101,13 +113,24 @@ def expand_cut(cut: str | Iterable[str], year: int | None) -> tuple[list[str], d
 # ----------------------------------------------------------------------------------------------------------
 def stress_table(imports: pd.DataFrame, third: pd.DataFrame, cut: Iterable[str], *, share_cut: float = 1.0,
                  diversion: float | Mapping[str, float] = DIVERSION_MIDPOINT,
-                 suppliers: SupplierMode = "current") -> tuple[pd.DataFrame, pd.DataFrame]:
+                 suppliers: SupplierMode = "current", measure: Measure = "value") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stress formula on tidy frames (no I/O).
 
     ``imports``: hs6, supplier, value_usd, quantity_t — the reporter's extra-bloc imports by supplier;
-    ``third``: hs6, supplier, value_usd — each supplier's exports to destinations outside the reporter.
-    Returns (per-product table ranked by shortfall, per-supplier replacement table).
+    ``third``: hs6, supplier, value_usd (and quantity_t for ``measure="quantity"``) — each supplier's exports to
+    destinations outside the reporter.  Returns (per-product table ranked by shortfall, per-supplier replacement
+    table); with ``measure="quantity"`` the same formula runs on tonnes and the columns are named ``*_t``.
     """
+    if check_measure(measure) == "quantity":
+        def tonnes(df: pd.DataFrame) -> pd.DataFrame:
+            if "quantity_t" not in df.columns:
+                raise InputError("measure='quantity' needs a quantity_t column in imports and third")
+            return df.assign(value_usd=df["quantity_t"].fillna(0.0), quantity_t=float("nan"))
+
+        out, by = stress_table(tonnes(imports), tonnes(third), cut, share_cut=share_cut, diversion=diversion,
+                               suppliers=suppliers)
+        out = out.drop(columns=["lost_t", "lost_t_coverage", "replacement_t", "shortfall_t"])
+        return out.rename(columns=_to_tonnes), by.rename(columns=_to_tonnes)
     cut = set(cut)
     share_cut = _check_fraction("share_cut", share_cut)
     diversion = _check_diversion(diversion)
@@ -183,17 +206,24 @@ def stress_table(imports: pd.DataFrame, third: pd.DataFrame, cut: Iterable[str],
     return out, by.reset_index(drop=True)
 
 
+def _to_tonnes(column: str) -> str:
+    """'lost_usd' → 'lost_t' (the quantity measure's column names)."""
+    return column[:-4] + "_t" if column.endswith("_usd") else column
+
+
 def totals(table: pd.DataFrame) -> pd.DataFrame:
-    """One row: total lost, replacement and shortfall over the products of a stress table."""
-    lost = float(table["lost_usd"].sum())
+    """One row: total lost, replacement and shortfall over the products of a stress table (USD, or tonnes for a
+    table of the quantity measure)."""
+    u = "usd" if "lost_usd" in table.columns else "t"
+    lost = float(table[f"lost_{u}"].sum())
     return pd.DataFrame([{
         "products_hit": int(len(table)),
         "no_alternative": int(table["no_alternative"].sum()),
-        "imports_usd": float(table["imports_usd"].sum()),
-        "lost_usd": lost,
-        "replacement_usd": float(table["replacement_usd"].sum()),
-        "shortfall_usd": float(table["shortfall_usd"].sum()),
-        "shortfall_share_of_lost": float(table["shortfall_usd"].sum() / lost) if lost > 0 else 0.0,
+        f"imports_{u}": float(table[f"imports_{u}"].sum()),
+        f"lost_{u}": lost,
+        f"replacement_{u}": float(table[f"replacement_{u}"].sum()),
+        f"shortfall_{u}": float(table[f"shortfall_{u}"].sum()),
+        "shortfall_share_of_lost": float(table[f"shortfall_{u}"].sum() / lost) if lost > 0 else 0.0,
     }])
 
 
@@ -236,7 +266,7 @@ def _fetch(flows, year: int, members: Sequence[str], products: list[str] | None)
               {pfilter}
         GROUP BY hs6, exporter""", params).df()
     third = flows.con.execute(f"""
-        SELECT hs6, exporter AS supplier, sum(value_usd) AS value_usd
+        SELECT hs6, exporter AS supplier, sum(value_usd) AS value_usd, sum(quantity_t) AS quantity_t
         FROM flows
         WHERE year = $year AND NOT list_contains($members, importer) AND NOT list_contains($members, exporter)
               AND importer <> exporter {pfilter}
@@ -247,13 +277,13 @@ def _fetch(flows, year: int, members: Sequence[str], products: list[str] | None)
 def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str] | str | None = None,
            domain: str | None = None, year: int | None = None, share_cut: float = 1.0,
            diversion: float | Mapping[str, float] = DIVERSION_MIDPOINT, *, suppliers: SupplierMode = "current",
-           flows=None, dataset: str | None = None) -> Result:
+           measure: Measure = "value", flows=None, dataset: str | None = None) -> Result:
     """Supplier cut-off stress test at HS6 level (formula in the module docstring).
 
     ``cut``: countries or blocs (a bloc is expanded to its members: a coalition cut).  ``share_cut``: the
     fraction of their supply that stops (0–1).  ``diversion``: one rate for every remaining supplier or a
-    mapping ISO3 → rate (unlisted suppliers get the default 0.5).  Result.table is ranked by shortfall;
-    extras: ``totals`` and ``replacement_by_supplier``.
+    mapping ISO3 → rate (unlisted suppliers get the default 0.5).  ``measure``: 'value' (USD) or 'quantity'
+    (tonnes).  Result.table is ranked by shortfall; extras: ``totals`` and ``replacement_by_supplier``.
     """
     from samarkand.economies import members as members_of
     from samarkand.economies import resolve
@@ -261,6 +291,7 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
 
     share_cut = _check_fraction("share_cut", share_cut)
     diversion = _check_diversion(diversion)
+    measure = check_measure(measure)
     if suppliers not in ("current", "all"):
         raise InputError(f"suppliers must be 'current' or 'all', got {suppliers!r}")
     rep = resolve(reporter)
@@ -304,7 +335,9 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
         notes.append(f"none of the cut countries ({', '.join(not_suppliers)}) supplies {rep} with the selected "
                      f"products in {year}: nothing is lost")
     table, by_supplier = stress_table(imports, third, cut_codes, share_cut=share_cut, diversion=diversion,
-                                      suppliers=suppliers)
+                                      suppliers=suppliers, measure=measure)
+    if measure == "quantity":
+        notes += _quantity_notes(imports)
     from samarkand.products import descriptions
 
     desc = descriptions()
@@ -314,7 +347,7 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
     if n_na:
         notes.append(f"{n_na} product(s) have no remaining supplier with exports to third countries "
                      f"(no_alternative): {', '.join(table.loc[table['no_alternative'], 'hs6'])}")
-    if table["lost_t"].isna().any():
+    if measure == "value" and table["lost_t"].isna().any():
         notes.append("tonnes are missing where BACI gives no quantity for the cut flows (lost_t empty); "
                      "lost_t_coverage is the share of lost value whose tonnes are known")
     prov = {
@@ -330,11 +363,24 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
         "share_cut": share_cut,
         "diversion": diversion if not isinstance(diversion, dict) else {"default": DIVERSION_MIDPOINT, **diversion},
         "suppliers": suppliers,
+        "measure": "quantity (tonnes)" if measure == "quantity" else "value (USD)",
         "products": "all" if prods is None else (f"domain {domain}" if domain else f"{len(prods)} given"),
     }
     prov = {k: v for k, v in prov.items() if v is not None}
     return Result(table=table, provenance=prov,
                   extras={"totals": tot, "replacement_by_supplier": by_supplier}, notes=notes)
+
+
+def _quantity_notes(imports: pd.DataFrame) -> list[str]:
+    """Where BACI gives no tonnes, the quantity measure counts 0 t: say how much import value that leaves out."""
+    known = imports.loc[imports["quantity_t"].notna()].groupby("hs6")["value_usd"].sum()
+    total = imports.groupby("hs6")["value_usd"].sum()
+    cover = (known.reindex(total.index, fill_value=0.0) / total.where(total > 0)).dropna()
+    short = cover[cover < 0.999]
+    if short.empty:
+        return []
+    return ["measure = quantity: flows without a BACI quantity count as 0 t; share of import value with known "
+            "tonnes: " + ", ".join(f"{k} {v:.1%}" for k, v in short.items())]
 
 
 # ----------------------------------------------------------------------------------------------------------
