@@ -279,7 +279,8 @@ def main() -> None:
     for which, src in runs:
         results[which] = r = _run_child(which, data, work / f"out_{which}.parquet", a, src)
         extra = f", compute only {r['compute_seconds']:.1f} s" if "compute_seconds" in r else ""
-        print(f"{which:9s}: {r['seconds']:7.1f} s{extra}; CPU {r['cpu_seconds']:.1f} s; peak RSS {r['peak_rss_mb']:,.0f} MiB; "
+        print(f"{which:9s}: {r['seconds']:7.1f} s{extra}; CPU {r['cpu_seconds']:.1f} s; "
+              f"peak RSS {r['peak_rss_mb']:,.0f} MiB; "
               f"{r['rows_out']:,} (reporter, product) rows, {r['dependent']:,} dependent")
         if "one_seconds" in r:
             print(f"{'':11s}one reporter ({r['one_reporter']}): {r['one_seconds'] * 1000:.0f} ms; "

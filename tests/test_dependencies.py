@@ -195,7 +195,8 @@ def test_bloc_equals_sum_of_members_fixture(fx):
     for h in exp.index:
         assert sel.loc[h, "extra_imports_usd"] == pytest.approx(exp.loc[h, "extra"])
         assert sel.loc[h, "import_hhi"] == pytest.approx(exp.loc[h, "hhi"])
-        assert sel.loc[h, "exports_usd"] == pytest.approx(0 if pd.isna(exp.loc[h, "exports"]) else exp.loc[h, "exports"])
+        exports = 0 if pd.isna(exp.loc[h, "exports"]) else exp.loc[h, "exports"]
+        assert sel.loc[h, "exports_usd"] == pytest.approx(exports)
 
 
 def test_bloc_equals_sum_of_members_shipped():
