@@ -1,5 +1,15 @@
-"""The CLI maps every usage or data error to one message and exit status 2 (never a traceback)."""
+"""The CLI maps every usage or data error to one message and exit status 2 (never a traceback).
+
+Most CLI tests run ``samarkand.cli.main`` in process (the ``cli`` fixture); the tests marked below run the
+installed console script and ``python -m samarkand`` in a subprocess, so the entry points themselves stay tested.
+"""
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -35,3 +45,47 @@ def test_public_api_names_resolve():
 
     for name in sk.__all__:
         assert getattr(sk, name) is not None, name
+
+
+def _entry_point_env(home) -> dict:
+    return {**os.environ, "SAMARKAND_HOME": str(home), "COLUMNS": "200"}
+
+
+def test_installed_console_script_output_and_exit_status(home):
+    """The `samarkand` script installed by pip ([project.scripts]): CSV on stdout, exit 0; bad input exit 2."""
+    exe = shutil.which("samarkand") or os.path.join(os.path.dirname(sys.executable), "samarkand")
+    assert os.path.exists(exe), "the samarkand console script is not installed"
+    p = subprocess.run([exe, "crm", "--benchmark", "--format", "csv"], capture_output=True, text=True,
+                       env=_entry_point_env(home), timeout=300, check=False)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[0].startswith("item,") and "Traceback" not in p.stderr
+    p = subprocess.run([exe, "dependencies", "ATLANTIS", "--year", "2024"], capture_output=True, text=True,
+                       env=_entry_point_env(home), timeout=300, check=False)
+    assert p.returncode == 2 and "unknown economy" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_python_dash_m_entry_point_json_and_usage_error(home, cli):
+    """`python -m samarkand` in a subprocess gives what the in-process runner gives."""
+    args = ("dependencies", "KAZ", "--year", "2024", "--format", "json")
+    sub = cli(*args, in_process=False)
+    inproc = cli(*args)
+    assert sub.returncode == inproc.returncode == 0, sub.stderr
+    import pandas as pd
+
+    # equal to 1e-12: DuckDB sums in parallel, so the last bits of a float may differ between two runs
+    a, b = (pd.DataFrame(json.loads(r.stdout)["rows"]) for r in (sub, inproc))
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+    sub = cli("dependencies", "EU27", "--format", "xml", in_process=False)
+    assert sub.returncode == 2 and "--format" in sub.stderr and "Traceback" not in sub.stderr
+
+
+def test_in_process_runner_reports_an_escaping_exception_like_the_interpreter(cli, monkeypatch):
+    """A bug (an exception that is not a SamarkandError) is a traceback and exit status 1, not swallowed."""
+    import samarkand.methods.crm as crm
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(crm, "benchmark", boom)
+    r = cli("crm", "--benchmark", in_process=True)
+    assert r.returncode == 1 and "Traceback" in r.stderr and "RuntimeError: boom" in r.stderr

@@ -217,7 +217,7 @@ def test_hs6_concentration_on_small_flows(home):
     df = pd.DataFrame({
         "year": [2024] * 4, "exporter": ["CHN", "ISR", "DEU", "CHN"], "importer": ["DEU", "DEU", "FRA", "USA"],
         "hs6": ["810411"] * 4, "value_usd": [90.0, 10.0, 50.0, 100.0], "quantity_t": [None] * 4})
-    r = crm.hs6_concentration(Flows.from_frame(df), 2024, material="Magnesium")
+    r = crm.hs6_concentration("EU27", 2024, flows=Flows.from_frame(df), material="Magnesium")
     row = r.table.iloc[0]
     # world exports: CHN 190, DEU 50, ISR 10 of 250 → HHI = 0.76² + 0.2² + 0.04²
     assert row["world_hhi"] == pytest.approx(0.76 ** 2 + 0.2 ** 2 + 0.04 ** 2)

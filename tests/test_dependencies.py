@@ -23,6 +23,7 @@ from samarkand.errors import InputError, NotInStoreError
 from samarkand.methods import concentration
 from samarkand.methods.dependencies import EC_2021, GEODEP_2024, SCREEN_COLUMNS, dependencies
 from samarkand.store import Flows
+from tests.conftest import run_cli
 
 FIX = Path(__file__).parent / "fixtures" / "dependencies"
 INF = math.inf
@@ -194,7 +195,8 @@ def test_bloc_equals_sum_of_members_fixture(fx):
     for h in exp.index:
         assert sel.loc[h, "extra_imports_usd"] == pytest.approx(exp.loc[h, "extra"])
         assert sel.loc[h, "import_hhi"] == pytest.approx(exp.loc[h, "hhi"])
-        assert sel.loc[h, "exports_usd"] == pytest.approx(0 if pd.isna(exp.loc[h, "exports"]) else exp.loc[h, "exports"])
+        exports = 0 if pd.isna(exp.loc[h, "exports"]) else exp.loc[h, "exports"]
+        assert sel.loc[h, "exports_usd"] == pytest.approx(exports)
 
 
 def test_bloc_equals_sum_of_members_shipped():
@@ -286,6 +288,30 @@ def test_shipped_geodep_recomputed(reporter):
     for h, n in met.items():
         assert got.loc[h, "years_met"] == n, h
         assert bool(got.loc[h, "dependent"]) == (n >= 2), h
+
+
+def test_shipped_geodep_across_membership_change():
+    """GeoDep 2020 for EU27 reads 2018–2020, and the bloc's membership changes inside the window (year by year
+    membership, as the Commission's EU27 excludes GBR from 2020 only): recomputed by the pandas route."""
+    from samarkand import reference
+
+    m = {y: economies.members("EU27", y) for y in (2018, 2019, 2020)}
+    assert len({frozenset(v) for v in m.values()}) > 1, "the window should span a membership change"
+    df = reference.load("flows_baci_crm")
+    met = {}
+    for y in (2018, 2019, 2020):
+        r = _reference_screen(df, m[y], y)
+        ok = (r["hhi"] > 0.4) & (r["whhi"] > 0.4) & (r["ratio"] > 1)
+        for h, v in ok.items():
+            met[h] = met.get(h, 0) + int(v)
+    res = dependencies("EU27", 2020, "geodep")
+    got = res.table.set_index("hs6")
+    assert set(got.index) == set(met)
+    for h, n in met.items():
+        assert got.loc[h, "years_met"] == n, h
+    ref = _reference_screen(df, m[2020], 2020)
+    np.testing.assert_allclose(got.loc[ref.index, "extra_imports_usd"], ref["extra"], rtol=1e-12)
+    np.testing.assert_allclose(got.loc[ref.index, "intra_imports_usd"], ref["intra"], rtol=1e-12)
 
 
 @settings(max_examples=25, deadline=None)
@@ -446,9 +472,7 @@ def test_bad_input_messages(fx):
 
 
 def _cli(*args, home):
-    env = {**os.environ, "SAMARKAND_HOME": str(home), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "samarkand", "dependencies", *args], capture_output=True,
-                          text=True, env=env, timeout=300)
+    return run_cli("dependencies", *args, home=home)
 
 
 def test_cli_fresh_install_eu27_2024(tmp_path):
@@ -513,3 +537,93 @@ def test_benchmark_script_small(tmp_path):
     assert p.returncode == 0, p.stderr
     assert "results agree (HHI, ratio, top supplier, flag on every row): True" in p.stdout
     assert "ratio pandas/samarkand" in p.stdout and "peak memory" in p.stdout
+
+
+# ------------------------------------------------------------------------------------------------
+# measure = quantity (tonnes), duplicate keys, the single-country path (issue 14)
+# ------------------------------------------------------------------------------------------------
+def _quantity_fixture() -> pd.DataFrame:
+    """KAZ imports 810411 from CHN (60 t), RUS (20 t), USA (no quantity) and exports 10 t to DEU; TUR→DEU 5 t."""
+    return pd.DataFrame({
+        "year": [2024] * 5, "exporter": ["CHN", "RUS", "USA", "KAZ", "TUR"],
+        "importer": ["KAZ", "KAZ", "KAZ", "DEU", "DEU"], "hs6": ["810411"] * 5,
+        "value_usd": [100.0, 300.0, 600.0, 50.0, 7.0], "quantity_t": [60.0, 20.0, np.nan, 10.0, 5.0]})
+
+
+def test_measure_quantity_by_hand():
+    fl = Flows.from_frame(_quantity_fixture())
+    q = dependencies("KAZ", 2024, flows=fl, measure="quantity")
+    r = _row(q, "810411")
+    # tonnes: CHN 60, RUS 20 of 80 (USA has no quantity: left out) → HHI 0.75² + 0.25²; ratio 80 / 10
+    assert r.extra_imports_usd == 80 and r.exports_usd == 10
+    assert r.import_hhi == pytest.approx(0.75 ** 2 + 0.25 ** 2) and r.import_export_ratio == pytest.approx(8)
+    assert r.top3_suppliers == "CHN 0.75; RUS 0.25"
+    # world exports in tonnes: CHN 60, RUS 20, KAZ 10, TUR 5 of 95
+    assert r.world_export_hhi == pytest.approx((60 ** 2 + 20 ** 2 + 10 ** 2 + 5 ** 2) / 95 ** 2)
+    assert q.provenance["measure"].startswith("quantity (quantity_t")
+    assert any("1 of 5 flows (20.0%)" in n and "left out" in n for n in q.notes), q.notes
+    # the same flows by value: USA 600 of 1000 is the top supplier
+    v = _row(dependencies("KAZ", 2024, flows=fl), "810411")
+    assert v.extra_imports_usd == 1000 and v.top_supplier == "USA"
+    lev = q.extras["leverage"]
+    assert lev.empty or set(lev["supplier"]) <= {"CHN", "RUS"}
+
+
+def test_measure_rejects_unknown_and_risk_with_quantity():
+    fl = Flows.from_frame(_quantity_fixture())
+    with pytest.raises(InputError, match="choose value or quantity"):
+        dependencies("KAZ", 2024, flows=fl, measure="weight")
+    with pytest.raises(InputError, match="risk weighting uses import values"):
+        dependencies("KAZ", 2024, flows=fl, measure="quantity", risk=True)
+
+
+def test_cli_measure_quantity(tmp_path):
+    p = _cli("KAZ", "--year", "2024", "--measure", "quantity", "--all", "--format", "json", home=tmp_path)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["provenance"]["measure"].startswith("quantity")
+    assert any("have no quantity" in n for n in out["notes"])
+    p = _cli("KAZ", "--year", "2024", "--measure", "weight", home=tmp_path)
+    assert p.returncode == 2 and "choose value or quantity" in p.stderr
+
+
+def test_duplicate_keys_in_a_frame_are_summed_by_supplier():
+    """An in-memory frame may repeat a (year, exporter, importer, hs6) key: the supplier's rows are summed."""
+    df = _quantity_fixture()
+    df = pd.concat([df, df.iloc[[0]]], ignore_index=True)       # CHN→KAZ 100 twice
+    r = _row(dependencies("KAZ", 2024, flows=Flows.from_frame(df)), "810411")
+    # CHN 200, RUS 300, USA 600 of 1100
+    assert r.extra_imports_usd == 1100
+    assert r.import_hhi == pytest.approx((200 ** 2 + 300 ** 2 + 600 ** 2) / 1100 ** 2)
+    assert r.top3_suppliers == "USA 0.55; RUS 0.27; CHN 0.18"
+
+
+def test_all_countries_path_equals_grouped_path(fx):
+    """Every country screened as itself (no regroup) equals the same countries screened as one-member blocs."""
+    from samarkand.methods.dependencies import screen_frame
+
+    fl = Flows.from_frame(fx)
+    codes = sorted(set(fx["exporter"]) | set(fx["importer"]))
+    direct = pd.DataFrame({"year": 2024, "iso3": codes, "reporter": codes})
+    named = direct.assign(reporter="R_" + direct["iso3"])       # not identity: the grouped path
+    a = screen_frame(fl, direct, 2024).sort_values(["reporter", "hs6"], ignore_index=True)
+    b = screen_frame(fl, named, 2024).assign(reporter=lambda d: d["reporter"].str[2:])
+    b = b.sort_values(["reporter", "hs6"], ignore_index=True)
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+    assert len(a) > 10
+
+
+def test_reporters_in_several_statements_equal_one_statement(fx, monkeypatch):
+    """A large reporter map runs in groups of REPORTERS_PER_STATEMENT: the rows are those of one statement."""
+    from samarkand.methods import dependencies as dep
+
+    fl = Flows.from_frame(fx)
+    codes = sorted(set(fx["exporter"]) | set(fx["importer"]))
+    rm = pd.concat([pd.DataFrame({"year": y, "iso3": codes, "reporter": codes}) for y in (2022, 2023, 2024)])
+    for method in ("ec2021", "geodep"):
+        one = dep.screen_frame(fl, rm, 2024, method).sort_values(["reporter", "hs6"], ignore_index=True)
+        monkeypatch.setattr(dep, "REPORTERS_PER_STATEMENT", 3)
+        many = dep.screen_frame(fl, rm, 2024, method).sort_values(["reporter", "hs6"], ignore_index=True)
+        monkeypatch.undo()
+        pd.testing.assert_frame_equal(one, many, rtol=1e-12)
+        assert one["reporter"].nunique() > 3

@@ -35,8 +35,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
+from samarkand import store_layout
 from samarkand.errors import DataError, InputError, NotInStoreError
 from samarkand.store_fs import (
     MARKER,
@@ -321,7 +321,8 @@ class Store:
                 lease = Lease.acquire(version)
             except Gone:
                 continue                         # retired between the catalog read and the lease: read again
-            return Flows.from_parquet(str(version / "year=*" / "*.parquet"), info, lease=lease)
+            flows = Flows.from_parquet(str(version / "year=*" / "*.parquet"), info, lease=lease)
+            return store_layout.attach(flows, version)
         raise DataError(f"dataset '{name}' was replaced {_LEASE_ATTEMPTS} times while opening it; try again",
                         file=str(self.catalog_path))
 
@@ -420,6 +421,7 @@ class Store:
             raise DataError(f"duplicate flow (year={dup[0]}, exporter={dup[1]}, importer={dup[2]}, "
                             f"hs6={dup[3]}) appears {dup[4]} times across the input files",
                             file=files_label, field="year,exporter,importer,hs6")
+        store_layout.write_aggregates(work, sorted(years))
         make_owned_dir(work, "dataset")                  # the lease file travels with the version
         fsync_tree(work)
         final_rel = f"datasets/{_slug(name)}-{uuid.uuid4().hex[:8]}"
@@ -497,9 +499,10 @@ def _write_parts(batches: Iterable[pa.Table], work: Path, files_label: str | Non
 
 
 def _write_part(table: pa.Table, path: Path) -> None:
-    """pq.write_table, with the path in the OSError (pyarrow's own names no file: 'Error writing bytes')."""
+    """store_layout.write_part (pq.write_table, sorted by importer), with the path in the OSError (pyarrow's own
+    names no file: 'Error writing bytes')."""
     try:
-        pq.write_table(table, path, compression="zstd")
+        store_layout.write_part(table, path)
     except OSError as exc:
         if exc.filename:
             raise

@@ -24,6 +24,7 @@ LEASE = ".samarkand-lease"
 TRASH_PREFIX = ".trash-"
 _OWNED_FILE = re.compile(r"part-\d+\.parquet")
 _OWNED_DIR = re.compile(r"year=\d+")
+_AGG_FILE = re.compile(r"exports_year=\d+\.parquet")
 
 
 class Gone(Exception):
@@ -46,10 +47,13 @@ def is_marked(path: Path) -> bool:
 
 
 def is_owned_file(rel: Path) -> bool:
-    """A file the store writes inside a marked folder: ``[year=YYYY/]part-N.parquet``, the marker, the lease."""
+    """A file the store writes inside a marked folder: ``[year=YYYY/]part-N.parquet``,
+    ``_agg/exports_year=YYYY.parquet``, the marker, the lease."""
     parts = rel.parts
     if len(parts) == 1:
         return parts[0] in (MARKER, LEASE) or bool(_OWNED_FILE.fullmatch(parts[0]))
+    if len(parts) == 2 and parts[0] == "_agg":        # the exports aggregate (samarkand.store_layout)
+        return bool(_AGG_FILE.fullmatch(parts[1]))
     return len(parts) == 2 and bool(_OWNED_DIR.fullmatch(parts[0])) and bool(_OWNED_FILE.fullmatch(parts[1]))
 
 

@@ -80,7 +80,7 @@ def crm_command(
                                    "reason"]]
         emit(res, fmt, title=f"Supply risk {reproduce}: samarkand vs published")
     elif hs6:
-        res = crm.hs6_concentration(dataset, year, importer=importer, material=material, threshold=threshold)
+        res = crm.hs6_concentration(importer, year, dataset=dataset, material=material, threshold=threshold)
         emit(res, fmt, title=f"HS6 concentration and {threshold:.0%} benchmark ({importer})")
     elif shares is not None:
         import pandas as pd

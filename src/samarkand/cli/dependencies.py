@@ -63,6 +63,7 @@ def dependencies_cmd(
     material: Optional[str] = typer.Option(None, "--material", help="with --materials: one material"),
     stage: Optional[str] = typer.Option(None, "--stage", help="with --materials: E (extraction) or P (processing)"),
     threshold: list[str] = typer.Option([], "--threshold", "-t", help="override a threshold: hhi=0.5, ratio=1 ..."),
+    measure: str = typer.Option("value", "--measure", help="value (USD) | quantity (tonnes; flows without one left out)"),
     dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
@@ -101,7 +102,7 @@ def dependencies_cmd(
         res = dependencies(code, year, method, dataset=dataset, domain=domain,
                            products=parse_list(products) if products else None, thresholds=thr,
                            risk={"governance": w_gov, "distance": w_dist} if risk else None,
-                           leverage_scope="all" if all_ else "dependent")
+                           leverage_scope="all" if all_ else "dependent", measure=measure)
     if by_supplier:
         view = Result(res.extras["by_supplier"], res.provenance, {}, res.notes)
         title = f"{code} {year}: dependent imports by main supplier ({method})"

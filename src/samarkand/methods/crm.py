@@ -28,6 +28,7 @@ import difflib
 import itertools
 import math
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -37,7 +38,9 @@ from samarkand import reference
 from samarkand.economies import EU27_2020_MEMBERS, country_name, members, name_to_iso3, resolve
 from samarkand.errors import InputError
 from samarkand.methods import supply_risk as srm
+from samarkand.methods.concentration import hhi_sql
 from samarkand.provenance import Result
+from samarkand.store import Flows, open_flows
 
 __all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner", "reproduce",
            "hs6_concentration", "hs6_map", "find_material", "materials", "check_stage", "strategic_materials",
@@ -48,8 +51,6 @@ __all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner"
 EI_THRESHOLD_EC2017 = 2.8      # EC (2017) guidelines, criticality thresholds
 SR_THRESHOLD_EC2017 = 1.0
 CRMA_2024_MAX_THIRD_COUNTRY_SHARE = 0.65   # Reg. (EU) 2024/1252 Art. 5(1)(b)
-# Art. 5(1)(a): EU capacity shares of annual consumption by 2030 (not computable from the study's tables)
-CRMA_2024_BENCHMARKS = {"extraction": 0.10, "processing": 0.40, "recycling": 0.25}
 WGI_YEARS_2023 = (2016, 2017, 2018, 2019, 2020)   # the 2023 study's supply reference period
 SHARE_SUM_PLAUSIBLE = (0.90, 1.05)
 STAGES = {"E": "extraction", "P": "processing"}
@@ -282,26 +283,47 @@ def concentration(material: str | None = None, stage: str | None = None, *,
                                    "method": METHOD, **_wgi_prov(wgi_years)}, notes=notes)
 
 
-def _hhi_wide(wgi_years: Sequence[int]) -> pd.DataFrame:
-    c = concentration(wgi_years=wgi_years).table
-    wide = c.pivot_table(index=["material", "stage"], columns="scope", values="hhi_wgi_t").reset_index()
-    wide.columns.name = None
-    wide = wide.rename(columns={"GS": "hhi_wgi_gs", "EU": "hhi_wgi_eu"})
-    eu_sum = c[c["scope"] == "EU"][["material", "stage", "share_sum"]].rename(columns={"share_sum": "eu_share_sum"})
-    return wide.merge(eu_sum, on=["material", "stage"], how="left")
+def _hhi_wide_windows(windows: Sequence[tuple[int, ...]]) -> dict[tuple[int, ...], pd.DataFrame]:
+    """HHI_WGI,t of global supply (hhi_wgi_gs) and EU sourcing (hhi_wgi_eu) per material × stage, with the EU
+    shares' sum (eu_share_sum), for each WGI window in ``windows`` — the figures of :func:`concentration`.
+
+    One call of :func:`samarkand.methods.supply_risk.hhi_table` (where the formula lives) on the supplier rows
+    of every window and scope stacked: the stage carries the scope and window, the country code the window,
+    so that each row meets its own window's WGI.  Cached (the shipped tables do not change); callers get copies.
+    """
+    return {ys: w.copy() for ys, w in _hhi_wide_cached(tuple(tuple(int(y) for y in ys) for ys in windows)).items()}
+
+
+@lru_cache(maxsize=8)
+def _hhi_wide_cached(windows: tuple[tuple[int, ...], ...]) -> dict[tuple[int, ...], pd.DataFrame]:
+    supply = {"GS": supply_shares("global"), "EU": supply_shares("eu")}
+    rows, wgi = [], []
+    for k, ys in enumerate(windows):
+        w = wgi_for_years(ys)
+        wgi.append(w.assign(iso3=w["iso3"] + f"|{k}"))
+        for scope, df in supply.items():
+            rows.append(df.assign(stage=df["stage"] + f"|{scope}|{k}", iso3=df["iso3"] + f"|{k}"))
+    t = srm.hhi_table(pd.concat(rows, ignore_index=True), pd.concat(wgi, ignore_index=True))
+    t[["stage", "scope", "k"]] = t["stage"].str.split("|", expand=True)
+    out = {}
+    for k, ys in enumerate(windows):
+        c = t[t["k"] == str(k)]
+        wide = c.pivot_table(index=["material", "stage"], columns="scope", values="hhi_wgi_t").reset_index()
+        wide.columns.name = None
+        wide = wide.rename(columns={"GS": "hhi_wgi_gs", "EU": "hhi_wgi_eu"})
+        eu_sum = c[c["scope"] == "EU"][["material", "stage", "share_sum"]].rename(columns={"share_sum": "eu_share_sum"})
+        out[ys] = wide.merge(eu_sum, on=["material", "stage"], how="left")
+    return out
 
 
 def _with_group_eu(wide: pd.DataFrame) -> pd.DataFrame:
     """Elements without their own EU sourcing rows take their group's (HREE/LREE), flagged."""
+    group_eu = wide[["material", "stage", "hhi_wgi_eu"]].rename(columns={"material": "group", "hhi_wgi_eu": "g_eu"})
+    m = wide.assign(group=wide["material"].map(GROUP_OF)).merge(group_eu, on=["group", "stage"], how="left")
+    take = (m["group"].notna() & wide["hhi_wgi_eu"].isna() & m["g_eu"].notna()).to_numpy()
     wide = wide.copy()
-    wide["eu_from_group"] = False
-    for i, r in wide.iterrows():
-        g = GROUP_OF.get(r["material"])
-        if g and pd.isna(r.get("hhi_wgi_eu")):
-            hit = wide[(wide["material"] == g) & (wide["stage"] == r["stage"])]
-            if len(hit) and not pd.isna(hit["hhi_wgi_eu"].iloc[0]):
-                wide.at[i, "hhi_wgi_eu"] = hit["hhi_wgi_eu"].iloc[0]
-                wide.at[i, "eu_from_group"] = True
+    wide.loc[take, "hhi_wgi_eu"] = m.loc[take, "g_eu"].to_numpy()
+    wide["eu_from_group"] = take
     return wide
 
 
@@ -348,6 +370,9 @@ def _scope_alternatives(hg, he, ir, eol, si, scope) -> dict[str, float]:
     return {s: srm.supply_risk(hg, he, ir, eol, si, s) for s in srm.SCOPES if s != scope}
 
 
+_ALT_WGI_WINDOWS = ((2019,), (2020,), (2021,), (2022,), (2012, 2013, 2014, 2015, 2016))
+
+
 def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WGI_YEARS_2023,
               tolerance: float | None = None) -> Result:
     """samarkand's SR next to the published SR of the 2017 or 2023 EU assessment.
@@ -369,21 +394,47 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
         raise InputError(f"reproduce: year must be 2017 or 2023, not {year}")
     tol = tolerance if tolerance is not None else (0.15 if year == 2017 else 0.2)
     inp = reference.load(f"crm_sr_inputs_{year}")
+    st, alt_wide, steps = _reproduction_inputs(year, inp, wgi_years)
+    stages = _stage_rows(st)
+    if year == 2017:
+        stages = _with_table19_scopes(stages, inp)
+    stages["sr_status"] = np.where(stages["is_group_row"] & stages["sr_samarkand"].notna(),
+                                   "group: mean of elements",
+                                   np.where(stages["sr_samarkand"].notna(), "computed",
+                                            "input missing: " + stages["missing"]))
+    out, mats = _material_rows(stages, year, tol)
+    out["reason_code"], out["reason"] = _reasons(year, mats, out, tol, steps, alt_wide)
+    summary = _reproduction_summary(year, out, stages)
+    prov = {"source": STUDY_2017 if year == 2017 else STUDY_2023 + "; SR inputs transcribed by meyerdata/CritMAT",
+            "method": METHOD, "tolerance": tol,
+            "hhi": "published (2017 Annex 5 Table 18)" if year == 2017 else
+            "computed by samarkand from Appendix 7 shares × t × WGI_scaled"}
     if year == 2023:
-        wide = _with_group_eu(_hhi_wide(wgi_years))
-        st = inp.merge(wide, on=["material", "stage"], how="left")
-        st["eu_repeats_global"] = [
-            (m, s_) in _eu_rows_repeating_global() for m, s_ in zip(st["material"], st["stage"])]
-        alt_years = [(2019,), (2020,), (2021,), (2022,), (2012, 2013, 2014, 2015, 2016)]
-        alt_wide = {ys: _with_group_eu(_hhi_wide(ys)).set_index(["material", "stage"]) for ys in alt_years}
-        steps = (0.0, 0.0, 0.01, 0.01, 0.01)
-    else:
+        prov.update(_wgi_prov(wgi_years))
+    stages = stages.drop(columns=["missing"])
+    return Result(out, provenance=prov, extras={"stages": stages, "summary": summary},
+                  notes=[f"{int(out['within_tol'].sum())} of {len(out)} materials within ±{tol} of the published SR"])
+
+
+def _reproduction_inputs(year: int, inp: pd.DataFrame, wgi_years: Sequence[int]
+                         ) -> tuple[pd.DataFrame, dict[tuple[int, ...], pd.DataFrame], tuple[float, ...]]:
+    """Stage inputs with their HHI_WGI,t, the HHI tables under alternative WGI windows, the rounding steps."""
+    if year == 2017:
         st = inp.copy()
         st["eu_from_group"] = False
         st["eu_share_sum"] = np.nan
         st["eu_repeats_global"] = False
-        alt_wide = {}
-        steps = (0.1, 0.1, 0.01, 0.01, 0.1)
+        return st, {}, (0.1, 0.1, 0.01, 0.01, 0.1)
+    wides = _hhi_wide_windows((tuple(wgi_years),) + _ALT_WGI_WINDOWS)
+    st = inp.merge(_with_group_eu(wides[tuple(wgi_years)]), on=["material", "stage"], how="left")
+    repeating = _eu_rows_repeating_global()
+    st["eu_repeats_global"] = [(m, s) in repeating for m, s in zip(st["material"], st["stage"])]
+    alt_wide = {ys: _with_group_eu(wides[ys]).set_index(["material", "stage"]) for ys in _ALT_WGI_WINDOWS}
+    return st, alt_wide, (0.0, 0.0, 0.01, 0.01, 0.01)
+
+
+def _stage_rows(st: pd.DataFrame) -> pd.DataFrame:
+    """One row per material × stage: samarkand's SR where every input the scope needs exists."""
     rows = []
     for r in st.itertuples(index=False):
         hg, he = getattr(r, "hhi_wgi_gs", np.nan), getattr(r, "hhi_wgi_eu", np.nan)
@@ -409,20 +460,23 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
         if len(vals) and len(vals) == len(els):
             stages.at[i, "sr_samarkand"] = vals.mean()
             stages.at[i, "missing"] = ""
-    if year == 2017:
-        # Table 19 gives the SR under each supply scope: check the formula for all three
-        t19 = inp.set_index("material")[["sr_table19_gs", "sr_table19_eu", "sr_table19_gs_eu"]]
-        for scope, col in (("GS", "gs"), ("EU", "eu"), ("GS+EU", "gs_eu")):
-            stages[f"sr_scope_{col}"] = [
-                srm.supply_risk(a, b, c, d, e, scope) for a, b, c, d, e in
-                zip(stages["hhi_wgi_gs"], stages["hhi_wgi_eu"], stages["ir"], stages["eol_rir"], stages["si_sr"])]
-            stages[f"sr_table19_{col}"] = stages["material"].map(t19[f"sr_table19_{col}"])
-    stages["sr_status"] = np.where(stages["is_group_row"] & stages["sr_samarkand"].notna(),
-                                   "group: mean of elements",
-                                   np.where(stages["sr_samarkand"].notna(), "computed",
-                                            "input missing: " + stages["missing"]))
+    return stages
 
-    # material level: the stage rule on samarkand's stage SRs
+
+def _with_table19_scopes(stages: pd.DataFrame, inp: pd.DataFrame) -> pd.DataFrame:
+    """2017: Table 19 gives the SR under each supply scope; samarkand's SR under all three beside it."""
+    stages = stages.copy()
+    t19 = inp.set_index("material")[["sr_table19_gs", "sr_table19_eu", "sr_table19_gs_eu"]]
+    for scope, col in (("GS", "gs"), ("EU", "eu"), ("GS+EU", "gs_eu")):
+        stages[f"sr_scope_{col}"] = [
+            srm.supply_risk(a, b, c, d, e, scope) for a, b, c, d, e in
+            zip(stages["hhi_wgi_gs"], stages["hhi_wgi_eu"], stages["ir"], stages["eol_rir"], stages["si_sr"])]
+        stages[f"sr_table19_{col}"] = stages["material"].map(t19[f"sr_table19_{col}"])
+    return stages
+
+
+def _material_rows(stages: pd.DataFrame, year: int, tol: float) -> tuple[pd.DataFrame, list[dict]]:
+    """Material level: the stage rule on samarkand's stage SRs, beside the published SR and Annex 4's."""
     mats = []
     for m, g in stages.groupby("material", sort=True):
         s_stage, s_val = srm.stage_rule(dict(zip(g["stage"], g["sr_samarkand"])))
@@ -443,6 +497,12 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     out["within_0_1"] = ad <= 0.1 + 1e-9
     out["within_0_2"] = ad <= 0.2 + 1e-9
     out["within_tol"] = ad <= tol + 1e-9
+    return out, mats
+
+
+def _reasons(year: int, mats: list[dict], out: pd.DataFrame, tol: float, steps: tuple[float, ...],
+             alt_wide: dict) -> tuple[list[str], list[str]]:
+    """reason_code and reason per material (see :func:`_explain`), prefixed where the stage rule differs."""
     codes, reasons = [], []
     for d, (_, o) in zip(mats, out.iterrows()):
         code, why = _explain(year, d, o, tol, steps, alt_wide)
@@ -452,46 +512,41 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
                    f"{d['stage_published']}: {pub_stage['sr_samarkand'].iloc[0]:.2f}); " + why)
         codes.append(code)
         reasons.append(why)
-    out["reason_code"] = codes
-    out["reason"] = reasons
+    return codes, reasons
+
+
+def _reproduction_summary(year: int, out: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """Counts and percentages of materials within ±0.1/0.15/0.2/0.3; for 2017 the Table 19 scope check."""
     n = len(out)
-    ok = out["sr_samarkand"].notna()
+    ad = out["diff"].abs()
+    bands = (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))
     summary = pd.DataFrame([{
-        "year": year, "materials": n, "computed": int(ok.sum()),
-        **{f"within_{k}": int((ad <= v + 1e-9).sum()) for k, v in
-           (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))},
-        **{f"pct_within_{k}": round(100.0 * (ad <= v + 1e-9).sum() / n, 1) for k, v in
-           (("0_1", 0.1), ("0_15", 0.15), ("0_2", 0.2), ("0_3", 0.3))},
+        "year": year, "materials": n, "computed": int(out["sr_samarkand"].notna().sum()),
+        **{f"within_{k}": int((ad <= v + 1e-9).sum()) for k, v in bands},
+        **{f"pct_within_{k}": round(100.0 * (ad <= v + 1e-9).sum() / n, 1) for k, v in bands},
         "max_abs_diff": round(float(ad.max()), 3), "outside_tol_unexplained":
             int(((~out["within_tol"]) & (out["reason_code"] == "")).sum())}])
     if year == 2017:
         for col in ("gs", "eu", "gs_eu"):
             dd = (stages[f"sr_scope_{col}"] - stages[f"sr_table19_{col}"]).abs().dropna()
             summary[f"table19_{col}_within_0_15"] = f"{int((dd <= 0.15 + 1e-9).sum())}/{len(dd)}"
-    prov = {"source": STUDY_2017 if year == 2017 else STUDY_2023 + "; SR inputs transcribed by meyerdata/CritMAT",
-            "method": METHOD, "tolerance": tol,
-            "hhi": "published (2017 Annex 5 Table 18)" if year == 2017 else
-            "computed by samarkand from Appendix 7 shares × t × WGI_scaled"}
-    if year == 2023:
-        prov.update(_wgi_prov(wgi_years))
-    stages = stages.drop(columns=["missing"])
-    return Result(out, provenance=prov, extras={"stages": stages, "summary": summary},
-                  notes=[f"{int(out['within_tol'].sum())} of {n} materials within ±{tol} of the published SR"])
+    return summary
 
 
 def _eu_rows_repeating_global(max_gap: float = 0.01) -> frozenset[tuple[str, str]]:
-    """(material, stage) whose EU-sourcing rows equal the global-supply rows within ``max_gap`` per country."""
-    gs = supply_shares("global").dropna(subset=["share"])
-    eu = supply_shares("eu").dropna(subset=["share"])
-    out = set()
-    for (m, s), e in eu.groupby(["material", "stage"]):
-        g = gs[(gs["material"] == m) & (gs["stage"] == s)]
-        if g.empty:
-            continue
-        ge, ee = dict(zip(g["iso3"], g["share"])), dict(zip(e["iso3"], e["share"]))
-        if max(abs(ge.get(k, 0) - ee.get(k, 0)) for k in set(ge) | set(ee)) <= max_gap:
-            out.add((m, s))
-    return frozenset(out)
+    """(material, stage) whose EU-sourcing rows equal the global-supply rows within ``max_gap`` per country.
+
+    A country listed on one side only counts with share 0 on the other; only (material, stage) present on
+    both sides qualify.  One outer join, no loop over materials.
+    """
+    key = ["material", "stage", "iso3"]
+    gs = supply_shares("global").dropna(subset=["share"]).drop_duplicates(key, keep="last")[key + ["share"]]
+    eu = supply_shares("eu").dropna(subset=["share"]).drop_duplicates(key, keep="last")[key + ["share"]]
+    both = gs[["material", "stage"]].drop_duplicates().merge(eu[["material", "stage"]].drop_duplicates())
+    j = gs.merge(eu, on=key, how="outer", suffixes=("_gs", "_eu")).merge(both, on=["material", "stage"])
+    j["gap"] = (j["share_gs"].fillna(0.0) - j["share_eu"].fillna(0.0)).abs()
+    worst = j.groupby(["material", "stage"])["gap"].max()
+    return frozenset(worst.index[worst <= max_gap])
 
 
 def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
@@ -565,9 +620,9 @@ def _explain(year, d, o, tol, steps, alt_wide) -> tuple[str, str]:
 # ---------------------------------------------------------------- CRM Act benchmark
 
 def _third_country_top(df: pd.DataFrame) -> dict:
-    s = df.dropna(subset=["share"])
+    s = df[df["share"].notna().to_numpy()]
     eu_mask = s["iso3"].isin(EU27_2020_MEMBERS) | s["label_kind"].isin(["eu_member", "eu_aggregate"])
-    third = s[~eu_mask & s["iso3"].notna()].sort_values("share", ascending=False)
+    third = s.loc[~eu_mask & s["iso3"].notna(), ["iso3", "share"]].sort_values("share", ascending=False)
     return {"top_third_iso3": third["iso3"].iloc[0] if len(third) else None,
             "top_third_share": float(third["share"].iloc[0]) if len(third) else float("nan"),
             "second_third_iso3": third["iso3"].iloc[1] if len(third) > 1 else None,
@@ -652,10 +707,14 @@ def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) 
     gs, eu = supply_shares("global"), supply_shares("eu")
     strategic = set(strategic_materials()["material"])
     keys = pd.concat([gs[gs["iso3"] == iso], eu[eu["iso3"] == iso]])[["material", "stage"]].drop_duplicates()
+    # supplier rows with a share, by (material, stage), split once (not one mask over each table per key)
+    empty = gs.iloc[0:0]
+    gs_by = dict(tuple(gs.dropna(subset=["share"]).groupby(["material", "stage"], sort=False)))
+    eu_by = dict(tuple(eu.dropna(subset=["share"]).groupby(["material", "stage"], sort=False)))
     rows = []
     for m, s in keys.itertuples(index=False):
-        g = gs[(gs["material"] == m) & (gs["stage"] == s)].dropna(subset=["share"])
-        e = eu[(eu["material"] == m) & (eu["stage"] == s)].dropna(subset=["share"])
+        g = gs_by.get((m, s), empty)
+        e = eu_by.get((m, s), empty)
         gshare = float(g.loc[g["iso3"] == iso, "share"].sum())
         eshare = float(e.loc[e["iso3"] == iso, "share"].sum())
         grank = int((g["share"] > gshare).sum() + 1) if gshare > 0 else None
@@ -706,19 +765,21 @@ def hs6_map(material: str | None = None) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def hs6_concentration(flows=None, year: int | None = None, *, importer: str = "EU27",
-                      material: str | None = None,
+def hs6_concentration(importer: str = "EU27", year: int | None = None, *, flows: Flows | pd.DataFrame | None = None,
+                      dataset: str | None = None, material: str | None = None,
                       threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE) -> Result:
     """Concentration and the 65 % benchmark at HS6 level on trade flows, for the codes mapped to materials.
 
-    For each mapped HS6 code in ``flows`` (a Flows, DataFrame or dataset name; default the store's):
-    world exports by exporter (world_hhi, world_top_exporter, world_top_share) and the importer's imports
+    For each mapped HS6 code in ``flows`` (default: ``dataset`` from the store, else the default dataset):
+    world exports by exporter (world_hhi, world_top_exporter, world_top_share) and ``importer``'s imports
     from outside the bloc (extra_imports_usd, extra_hhi, top_third_iso3, top_third_share, breach).
+    HHI = Σ v² / (Σ v)² (:func:`samarkand.methods.concentration.hhi_sql`).
     Trade is a proxy for sourcing: it misses domestic production and counts re-exports.
     """
-    from samarkand.store import open_flows
-
-    f = open_flows(flows=flows) if not isinstance(flows, str) else open_flows(dataset=flows)
+    if not isinstance(importer, str):
+        raise InputError(f"importer must be an economy code such as 'EU27', not {type(importer).__name__} "
+                         "(pass flows= or dataset= by keyword)")
+    f = open_flows(dataset, flows=flows)
     years = f.years()
     y = year if year is not None else max(years)
     f.require_year(y)
@@ -729,24 +790,20 @@ def hs6_concentration(flows=None, year: int | None = None, *, importer: str = "E
     con = f.con
     con.register("crm_codes", pd.DataFrame({"hs6": codes}))
     con.register("crm_members", pd.DataFrame({"iso3": mem}))
-    q = """
+    q = f"""
     WITH base AS (
         SELECT hs6, exporter, importer, value_usd FROM flows
         WHERE year = ? AND hs6 IN (SELECT hs6 FROM crm_codes) AND value_usd > 0),
     world AS (
         SELECT hs6, exporter, SUM(value_usd) AS v FROM base GROUP BY hs6, exporter),
-    wt AS (SELECT hs6, SUM(v) AS tot FROM world GROUP BY hs6),
-    ws AS (SELECT w.hs6, w.exporter, w.v / t.tot AS s FROM world w JOIN wt t USING (hs6)),
-    wagg AS (SELECT hs6, SUM(s * s) AS world_hhi, arg_max(exporter, s) AS world_top_exporter,
-                    MAX(s) AS world_top_share FROM ws GROUP BY hs6),
+    wagg AS (SELECT hs6, {hhi_sql("v")} AS world_hhi, arg_max(exporter, v) AS world_top_exporter,
+                    MAX(v) / SUM(v) AS world_top_share FROM world GROUP BY hs6),
     ext AS (
         SELECT hs6, exporter, SUM(value_usd) AS v FROM base
         WHERE importer IN (SELECT iso3 FROM crm_members) AND exporter NOT IN (SELECT iso3 FROM crm_members)
         GROUP BY hs6, exporter),
-    et AS (SELECT hs6, SUM(v) AS tot FROM ext GROUP BY hs6),
-    es AS (SELECT e.hs6, e.exporter, e.v / t.tot AS s, t.tot FROM ext e JOIN et t USING (hs6)),
-    eagg AS (SELECT hs6, MAX(tot) AS extra_imports_usd, SUM(s * s) AS extra_hhi,
-                    arg_max(exporter, s) AS top_third_iso3, MAX(s) AS top_third_share FROM es GROUP BY hs6)
+    eagg AS (SELECT hs6, SUM(v) AS extra_imports_usd, {hhi_sql("v")} AS extra_hhi,
+                    arg_max(exporter, v) AS top_third_iso3, MAX(v) / SUM(v) AS top_third_share FROM ext GROUP BY hs6)
     SELECT wagg.*, eagg.extra_imports_usd, eagg.extra_hhi, eagg.top_third_iso3, eagg.top_third_share
     FROM wagg LEFT JOIN eagg USING (hs6) ORDER BY hs6
     """

@@ -35,19 +35,26 @@ all reporters at once (``benchmarks/bench_dependencies.py``).
 from __future__ import annotations
 
 import uuid
-from functools import lru_cache
+import weakref
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
 
 import pandas as pd
+import pyarrow as pa
 
-from samarkand import economies, products as products_mod
+from samarkand import economies, store_layout
+from samarkand import products as products_mod
 from samarkand.errors import InputError, NotInStoreError
+from samarkand.methods.concentration import hhi_sql
 from samarkand.provenance import Result
 from samarkand.store import Flows, open_flows
 
 Method = Literal["ec2021", "geodep"]
+Measure = Literal["value", "quantity"]
+#: the flow column each measure screens: USD or tonnes
+MEASURES = MappingProxyType({"value": "value_usd", "quantity": "quantity_t"})
 
 #: European Commission SWD(2021) 352: HHI of extra-EU imports > 0.4, extra/total imports > 0.5,
 #: extra-EU imports / EU exports > 1.
@@ -80,31 +87,32 @@ SCREEN_COLUMNS = [
 # ----------------------------------------------------------------------------------------------------
 _SCREEN_SQL = """
 WITH rm AS (SELECT CAST(year AS INTEGER) AS year, iso3, reporter FROM {rm}),
+-- the reporters' imports; years and importers are constants so that DuckDB prunes year partitions and skips
+-- the row groups of other importers (parts are sorted by importer: samarkand.store_layout)
 f AS NOT MATERIALIZED (
-    SELECT year, exporter, importer, hs6, value_usd AS v
+    SELECT year, exporter, importer, hs6, {measure} AS v
     FROM flows
-    WHERE year IN ({years}) AND value_usd > 0 {product_filter}  -- constants: lets DuckDB prune year partitions
+    WHERE year IN ({years}) AND importer IN ({importers}) AND {measure} > 0 {product_filter}
 ),
--- imports of each reporter by supplier; a supplier that is a member of the same reporter is intra
--- tie-break rank of each supplier code: larger for alphabetically smaller codes (computed once per code)
+-- every exporter's exports by product (the stored or computed exports aggregate)
+x AS NOT MATERIALIZED (
+    SELECT year, exporter, hs6, {measure} AS v
+    FROM {exports}
+    WHERE year IN ({years}) AND {measure} > 0 {product_filter}
+),
+-- tie-break rank of each exporter code: larger for alphabetically smaller codes (computed once per code,
+-- from the small exports table rather than a second pass over the flows)
 tie AS (
     SELECT exporter, CAST(least(row_number() OVER (ORDER BY exporter DESC), 2047) AS INTEGER) AS tie
-    FROM (SELECT DISTINCT exporter FROM f)
+    FROM (SELECT DISTINCT exporter FROM x)
 ),
-imp AS (
-    SELECT f.year, r.reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
-           bool_or(e.iso3 IS NOT NULL) AS intra, any_value(t.tie) AS tie
-    FROM f
-    JOIN rm r ON f.importer = r.iso3 AND f.year = r.year
-    JOIN tie t ON f.exporter = t.exporter
-    LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
-    GROUP BY f.year, r.reporter, f.hs6, f.exporter
-),
+-- imports of each reporter by supplier; a supplier that is a member of the same reporter is intra
+{imp},
 agg AS (
     SELECT year, reporter, hs6,
            coalesce(sum(v) FILTER (WHERE NOT intra), 0) AS extra,
            coalesce(sum(v) FILTER (WHERE intra), 0) AS intra_v,
-           sum(v * v) FILTER (WHERE NOT intra) AS sq,
+           {import_hhi} AS import_hhi,
            -- top 3 by value in one pass (a heap of 3, no sort).  Key = value in cents × 2048 + tie rank, one
            -- BIGINT (a struct key is twice as slow): equal values (to the cent) go to the smaller code.
            -- Exact while a flow is below 4.5e13 USD and there are fewer than 2048 supplier codes.
@@ -114,15 +122,12 @@ agg AS (
     GROUP BY year, reporter, hs6
 ),
 ex AS (
-    SELECT f.year, r.reporter, f.hs6, sum(f.v) AS exports
-    FROM f JOIN rm r ON f.exporter = r.iso3 AND f.year = r.year
-    GROUP BY f.year, r.reporter, f.hs6
-),
-wx AS (
-    SELECT year, hs6, exporter, sum(v) AS v FROM f GROUP BY year, hs6, exporter
+    SELECT x.year, r.reporter, x.hs6, sum(x.v) AS exports
+    FROM x JOIN rm r ON x.exporter = r.iso3 AND x.year = r.year
+    GROUP BY x.year, r.reporter, x.hs6
 ),
 wh AS (
-    SELECT year, hs6, sum(v * v) / nullif(sum(v) * sum(v), 0) AS world_hhi FROM wx GROUP BY year, hs6
+    SELECT year, hs6, {world_hhi} AS world_hhi FROM x GROUP BY year, hs6
 ),
 ind AS (
     SELECT a.year, a.reporter, a.hs6,
@@ -133,7 +138,7 @@ ind AS (
            coalesce(x.exports, 0) AS exports_usd,
            CASE WHEN coalesce(x.exports, 0) > 0 THEN a.extra / x.exports
                 WHEN a.extra > 0 THEN CAST('inf' AS DOUBLE) END AS import_export_ratio,
-           a.sq / nullif(a.extra * a.extra, 0) AS import_hhi,
+           a.import_hhi,
            w.world_hhi AS world_export_hhi,
            a.top_s[1] AS top_supplier,
            a.top_v[1] / nullif(a.extra, 0) AS top_supplier_share,
@@ -153,6 +158,32 @@ crit AS (
 )
 {final}
 """
+
+# a bloc's members' imports are summed by supplier; a supplier that is a member of the bloc is intra
+_IMP_GROUPED = """imp AS (
+    SELECT f.year, r.reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
+           bool_or(e.iso3 IS NOT NULL) AS intra, any_value(t.tie) AS tie
+    FROM f
+    JOIN rm r ON f.importer = r.iso3 AND f.year = r.year
+    JOIN tie t ON f.exporter = t.exporter
+    LEFT JOIN rm e ON f.exporter = e.iso3 AND f.year = e.year AND e.reporter = r.reporter
+    GROUP BY f.year, r.reporter, f.hs6, f.exporter
+)"""
+# one reporter (a country or a bloc): membership is a constant predicate, so no join with the reporter map
+_IMP_ONE_REPORTER = """imp AS (
+    SELECT f.year, {reporter} AS reporter, f.hs6, f.exporter AS supplier, sum(f.v) AS v,
+           bool_or({exporter_is_member}) AS intra, any_value(t.tie) AS tie
+    FROM f JOIN tie t ON f.exporter = t.exporter
+    WHERE {importer_is_member}
+    GROUP BY f.year, f.hs6, f.exporter
+)"""
+# every reporter one country, the same countries each year, flow keys unique: a flow row is already one
+# reporter-product-supplier, and a supplier is intra only when it is the reporter itself (no join, no regroup)
+_IMP_COUNTRIES = """imp AS (
+    SELECT f.year, f.importer AS reporter, f.hs6, f.exporter AS supplier, f.v, f.exporter = f.importer AS intra,
+           t.tie
+    FROM f JOIN tie t ON f.exporter = t.exporter
+)"""
 
 _FINAL_EC = """
 SELECT *, NULL::INTEGER AS years_met,
@@ -184,38 +215,132 @@ FROM met m LEFT JOIN (SELECT * FROM crit WHERE year = $year) c ON c.reporter = m
 """
 
 
+#: reporters screened per SQL statement: a map of every country (≈ 200) runs in a few statements whose
+#: aggregation tables are a few times smaller, each reading mostly its own importers' row groups
+REPORTERS_PER_STATEMENT = 50
+
+
 def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Method = "ec2021",
                  thresholds: Mapping[str, float] | None = None,
-                 products: Iterable[str] | None = None) -> pd.DataFrame:
+                 products: Iterable[str] | None = None, measure: Measure = "value") -> pd.DataFrame:
     """Run the screen in SQL for every reporter of ``reporter_map`` (columns year, iso3, reporter).
 
     Returns one row per (reporter, hs6) with the indicator, criterion and flag columns (no descriptions).
     ``reporter_map`` must cover the years the method needs (ec2021: ``year``; geodep: the window).
+    ``measure``: "value" screens USD (value_usd), "quantity" tonnes (quantity_t); flows without a positive
+    measure are left out.  Reporters are independent: large maps run in groups of
+    :data:`REPORTERS_PER_STATEMENT`, collected as Arrow and converted to pandas once.
     """
     thr = _thresholds(method, thresholds)
-    name = f"_rm_{uuid.uuid4().hex[:10]}"
-    pname = f"_pr_{uuid.uuid4().hex[:10]}"
+    column = _measure_column(measure)
     rm = reporter_map[["year", "iso3", "reporter"]].copy()
     rm["year"] = rm["year"].astype("int32")
-    flows.con.register(name, rm)
-    product_filter = ""
-    if products is not None:
-        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
-        product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
-    final = _FINAL_EC if method == "ec2021" else _FINAL_GEODEP
-    years = ", ".join(str(int(y)) for y in sorted(rm["year"].unique()))
-    sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, final=final, years=years)
     params = {"year": int(year), "hhi": float(thr["hhi"]), "ratio": float(thr["ratio"]),
               "extra_share": float(thr.get("extra_share", EC_2021["extra_share"])),
               "world_hhi": float(thr.get("world_hhi", GEODEP_2024["world_hhi"]))}
     if method == "geodep":
         params["min_years"] = int(thr["min_years"])
+    pname = f"_pr_{uuid.uuid4().hex[:10]}"
+    product_filter = ""
+    if products is not None:
+        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
+        product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
+    reporters = sorted(rm["reporter"].unique())
+    groups = [reporters[i:i + REPORTERS_PER_STATEMENT] for i in range(0, len(reporters), REPORTERS_PER_STATEMENT)]
     try:
-        return flows.con.execute(sql, params).df()
+        if len(groups) <= 1:
+            return _run_screen(flows, rm, method, column, product_filter, params, as_arrow=False)
+        parts = [_run_screen(flows, rm[rm["reporter"].isin(g)], method, column, product_filter, params,
+                             as_arrow=True) for g in groups]
+        whole = f"_all_{uuid.uuid4().hex[:10]}"
+        flows.con.register(whole, pa.concat_tables(parts))
+        try:
+            return flows.con.execute(f"SELECT * FROM {whole}").df()   # the same conversion as one statement's
+        finally:
+            flows.con.unregister(whole)
     finally:
-        flows.con.unregister(name)
         if products is not None:
             flows.con.unregister(pname)
+
+
+def _run_screen(flows: Flows, rm: pd.DataFrame, method: str, column: str, product_filter: str,
+                params: dict[str, Any], *, as_arrow: bool) -> pd.DataFrame | pa.Table:
+    """The screen statement for the reporters of ``rm``, fetched as pandas or Arrow."""
+    name = f"_rm_{uuid.uuid4().hex[:10]}"
+    flows.con.register(name, rm)
+    try:
+        sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, measure=column, imp=_imp_step(flows, rm),
+                                 final=_FINAL_EC if method == "ec2021" else _FINAL_GEODEP,
+                                 years=_sql_list(int(y) for y in rm["year"].unique()),
+                                 importers=_importer_set(rm["iso3"]), exports=store_layout.exports_view(flows),
+                                 import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"))
+        if not as_arrow:
+            return flows.con.execute(sql, params).df()
+        rel = flows.con.sql(sql, params=params)
+        return (getattr(rel, "to_arrow_table", None) or rel.arrow)()   # DuckDB 2 / 1.x
+    finally:
+        flows.con.unregister(name)
+
+
+def _imp_step(flows: Flows, rm: pd.DataFrame) -> str:
+    """The ``imp`` step for this reporter map: the cheapest of the three equivalent forms that applies."""
+    if _countries_only(rm) and _keys_unique(flows):
+        return _IMP_COUNTRIES
+    if rm["reporter"].nunique() == 1:
+        return _IMP_ONE_REPORTER.format(reporter=_sql_list([rm["reporter"].iloc[0]]),
+                                        exporter_is_member=_member_predicate(rm, "f.exporter"),
+                                        importer_is_member=_member_predicate(rm, "f.importer"))
+    return _IMP_GROUPED
+
+
+def _member_predicate(rm: pd.DataFrame, column: str) -> str:
+    """SQL: ``column`` is a member of the (single) reporter in the row's year — constants, year by year."""
+    by_year = {int(y): _sql_list(g["iso3"]) for y, g in rm.groupby("year")}
+    if len(set(by_year.values())) == 1:
+        return f"{column} IN ({next(iter(by_year.values()))})"
+    return "(" + " OR ".join(f"(f.year = {y} AND {column} IN ({m}))" for y, m in sorted(by_year.items())) + ")"
+
+
+def _countries_only(rm: pd.DataFrame) -> bool:
+    """Every reporter is one country standing for itself, and the same countries are screened every year."""
+    per_year = rm.groupby("year")["iso3"].apply(frozenset)
+    return bool((rm["iso3"] == rm["reporter"]).all()) and not rm.duplicated(["year", "iso3"]).any() \
+        and per_year.nunique() == 1
+
+
+_UNIQUE_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _keys_unique(flows: Flows) -> bool:
+    """No (year, exporter, importer, hs6) repeats: guaranteed for a stored dataset (the import checks it, or
+    its reader proved it), else checked once per Flows (in-memory frames)."""
+    if flows.info.directory:
+        return True
+    if flows not in _UNIQUE_KEYS:
+        _UNIQUE_KEYS[flows] = not flows.con.execute(
+            "SELECT 1 FROM flows GROUP BY year, exporter, importer, hs6 HAVING count(*) > 1 LIMIT 1").fetchall()
+    return _UNIQUE_KEYS[flows]
+
+
+def _importer_set(codes: Iterable[str]) -> str:
+    """The importers screened, for ``importer IN (...)``: a few as constants (min/max statistics prune row groups
+    exactly), more as a semi-join on a VALUES list (an IN list of 27 scattered codes was twice as slow)."""
+    codes = sorted(set(codes))
+    if len(codes) <= 8:
+        return _sql_list(codes)
+    return "SELECT * FROM (VALUES " + ", ".join(f"({_sql_list([c])})" for c in codes) + ")"
+
+
+def _sql_list(values: Iterable[Any]) -> str:
+    """Constants for an IN list: integers as they are, codes quoted (quotes doubled)."""
+    out = [str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'" for v in sorted(set(values))]
+    return ", ".join(out) if out else "NULL"
+
+
+def _measure_column(measure: str) -> str:
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure '{measure}'; choose {' or '.join(MEASURES)}")
+    return MEASURES[measure]
 
 
 def _thresholds(method: str, given: Mapping[str, float] | None) -> dict[str, float]:
@@ -254,10 +379,12 @@ def reporter_map(reporter: str, years: Iterable[int]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------
 # the public function
 # ----------------------------------------------------------------------------------------------------
-def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: Flows | pd.DataFrame | None = None,
-                 dataset: str | None = None, domain: str | None = None, products: Iterable[str] | None = None,
-                 thresholds: Mapping[str, float] | None = None, risk: bool | Mapping[str, float] | None = None,
-                 leverage_scope: Literal["dependent", "all"] = "dependent", home: Any = None) -> Result:
+def dependencies(reporter: str, year: int | None = None, method: Method = "ec2021", *,
+                 flows: Flows | pd.DataFrame | None = None, dataset: str | None = None, domain: str | None = None,
+                 products: Iterable[str] | None = None, thresholds: Mapping[str, float] | None = None,
+                 risk: bool | Mapping[str, float] | None = None,
+                 leverage_scope: Literal["dependent", "all"] = "dependent", measure: Measure = "value",
+                 home: Any = None) -> Result:
     """Screen every HS6 product ``reporter`` imports in ``year`` for foreign dependency.
 
     ``method``: "ec2021" (European Commission SWD(2021) 352: import HHI > 0.4, extra/total > 0.5,
@@ -266,6 +393,9 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
     (:data:`EC_2021`, :data:`GEODEP_2024`).  ``domain`` / ``products`` restrict the products screened.
     ``risk``: True (default weights) or a dict of weights {"governance": w, "distance": w} adds
     ``risk_weighted_hhi`` = Σ_s share_s² × risk_s (see :mod:`samarkand.methods.risk`).
+    ``measure``: "value" (USD, default) or "quantity" (tonnes, BACI's q): every share, HHI and ratio is then of
+    tonnes and the ``*_usd`` columns hold tonnes; flows without a quantity are left out (a note counts them).
+    ``year`` defaults to the latest year of the dataset.
 
     Returns a Result whose table has one row per product (columns :data:`SCREEN_COLUMNS`, ranked: dependent
     first, then by extra imports) and extras ``by_supplier`` (dependent import value grouped by main
@@ -276,14 +406,18 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
     if method not in DEFAULTS:
         raise InputError(f"unknown method '{method}'; choose ec2021 or geodep")
     thr = _thresholds(method, thresholds)
+    column = _measure_column(measure)
+    if risk and measure != "value":
+        raise InputError("risk weighting uses import values: use measure 'value' with risk")
     fl = open_flows(dataset, flows=flows, home=home)
+    year = int(year) if year is not None else _latest_year(fl)
     years = method_years(method, year, thr)
     _require_years(fl, years, method)
     rm = reporter_map(code, years)
     _require_reporter(fl, rm, code, int(year))
     prods = _product_scope(fl, domain, products, years)
 
-    df = screen_frame(fl, rm, int(year), method, thr, prods)
+    df = screen_frame(fl, rm, int(year), method, thr, prods, measure)
     df = df.drop(columns=["reporter", "year"], errors="ignore")
     df.insert(1, "description", df["hs6"].map(_descriptions()).fillna(""))
     df = df[SCREEN_COLUMNS]
@@ -299,6 +433,7 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
         "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else f"{THRESHOLD_NAMES[method]} (modified)",
                        **{k: thr[k] for k in thr}},
         "criteria": CRITERIA[method],
+        "measure": f"{measure} ({column}, {'tonnes' if measure == 'quantity' else 'USD'})",
         "products_screened": int(len(df)),
         "dependent_products": int(df["dependent"].sum()),
     })
@@ -313,10 +448,13 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
         notes.append("GeoDep: indicator columns are those of the screened year; years_met counts the years of "
                      f"{years[0]}–{years[-1]} in which import HHI, world-export HHI and ratio criteria all held.")
 
+    if measure == "quantity":
+        notes.append(_quantity_note(fl, years, prods))
+
     extras: dict[str, pd.DataFrame] = {}
     extras["by_supplier"] = by_supplier(df)
     lev_products = df.loc[df["dependent"], "hs6"].tolist() if leverage_scope == "dependent" else df["hs6"].tolist()
-    extras["leverage"] = leverage(fl, rm, int(year), lev_products)
+    extras["leverage"] = leverage(fl, rm, int(year), lev_products, measure)
 
     if risk:
         from samarkand.methods import risk as risk_mod
@@ -329,6 +467,18 @@ def dependencies(reporter: str, year: int, method: Method = "ec2021", *, flows: 
         df = df.sort_values(["dependent", "risk_weighted_hhi", "extra_imports_usd"],
                             ascending=[False, False, False], ignore_index=True, na_position="last")
     return Result(table=df, provenance=prov, extras=extras, notes=notes)
+
+
+def _quantity_note(fl: Flows, years: list[int], prods: list[str] | None) -> str:
+    """How many flows of the screened years (and products) have no quantity, hence are left out."""
+    pfilter = f"AND hs6 IN ({_sql_list(prods)})" if prods is not None else ""
+    total, missing = fl.con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE quantity_t IS NULL) FROM flows "
+        f"WHERE year IN ({_sql_list(int(y) for y in years)}) {pfilter}").fetchall()[0]
+    share = f" ({missing / total:.1%})" if total else ""
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+    return (f"measure quantity: {missing:,} of {total:,} flows{share} in {span} have no quantity "
+            "(quantity_t missing) and are left out, as are flows of zero tonnes; the *_usd columns hold tonnes")
 
 
 def by_supplier(screen: pd.DataFrame) -> pd.DataFrame:
@@ -355,16 +505,17 @@ def by_supplier(screen: pd.DataFrame) -> pd.DataFrame:
 
 _LEVERAGE_SQL = """
 WITH rm AS (SELECT CAST(year AS INTEGER) AS year, iso3, reporter FROM {rm} WHERE year = $year),
-f AS (SELECT exporter, importer, hs6, value_usd AS v FROM flows
-      WHERE year = $year AND value_usd > 0 AND hs6 IN (SELECT hs6 FROM {pr})),
+f AS (SELECT exporter, importer, hs6, {measure} AS v FROM flows
+      WHERE year = $year AND importer IN ({importers}) AND {measure} > 0 AND hs6 IN (SELECT hs6 FROM {pr})),
 bil AS (  -- extra imports of the reporter by supplier
     SELECT f.hs6, f.exporter AS supplier, sum(f.v) AS v
     FROM f WHERE f.importer IN (SELECT iso3 FROM rm) AND f.exporter NOT IN (SELECT iso3 FROM rm)
     GROUP BY f.hs6, f.exporter
 ),
-sx AS (   -- each supplier's exports of the product to the world
-    SELECT hs6, exporter AS supplier, sum(v) AS world_exports
-    FROM f WHERE exporter IN (SELECT supplier FROM bil) GROUP BY hs6, exporter
+sx AS (   -- each supplier's exports of the product to the world (the exports aggregate)
+    SELECT hs6, exporter AS supplier, {measure} AS world_exports
+    FROM {exports} WHERE year = $year AND {measure} > 0 AND hs6 IN (SELECT hs6 FROM {pr})
+      AND exporter IN (SELECT supplier FROM bil)
 )
 SELECT b.hs6, b.supplier, b.v AS imports_usd,
        b.v / sum(b.v) OVER (PARTITION BY b.hs6) AS supplier_share_of_reporter_imports,
@@ -375,13 +526,14 @@ ORDER BY b.hs6, b.v DESC, b.supplier
 """
 
 
-def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str]) -> pd.DataFrame:
+def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str], measure: Measure = "value"
+             ) -> pd.DataFrame:
     """Bilateral leverage: for each product and extra supplier, who needs whom more.
 
     supplier_share_of_reporter_imports = m_rs / Σ_s m_rs (reporter r's extra imports);
     reporter_share_of_supplier_exports = m_rs / X_s (X_s = supplier s's exports of the product to the world).
     leverage_ratio = the first over the second (> 1: the reporter needs the supplier more than the
-    supplier needs the reporter's market).
+    supplier needs the reporter's market).  ``measure`` as in :func:`screen_frame`.
     """
     cols = ["hs6", "supplier", "imports_usd", "supplier_share_of_reporter_imports", "supplier_exports_usd",
             "reporter_share_of_supplier_exports", "leverage_ratio"]
@@ -393,8 +545,11 @@ def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str]) -> p
     r["year"] = r["year"].astype("int32")
     flows.con.register(name, r)
     flows.con.register(pname, pd.DataFrame({"hs6": hs6}, dtype=str))
+    sql = _LEVERAGE_SQL.format(rm=name, pr=pname, measure=_measure_column(measure),
+                               importers=_sql_list(r.loc[r["year"] == int(year), "iso3"]),
+                               exports=store_layout.exports_view(flows))
     try:
-        out = flows.con.execute(_LEVERAGE_SQL.format(rm=name, pr=pname), {"year": int(year)}).df()
+        out = flows.con.execute(sql, {"year": int(year)}).df()
     finally:
         flows.con.unregister(name)
         flows.con.unregister(pname)
@@ -405,6 +560,13 @@ def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str]) -> p
 # ----------------------------------------------------------------------------------------------------
 # input checks (clear messages listing what is available)
 # ----------------------------------------------------------------------------------------------------
+def _latest_year(fl: Flows) -> int:
+    ys = fl.years()
+    if not ys:
+        fl.require_year(0)   # raises NotInStoreError: the dataset holds no flows
+    return ys[-1]
+
+
 def _require_years(fl: Flows, years: list[int], method: str) -> None:
     for y in years:
         try:
@@ -416,11 +578,10 @@ def _require_years(fl: Flows, years: list[int], method: str) -> None:
 
 
 def _require_reporter(fl: Flows, rm: pd.DataFrame, code: str, year: int) -> None:
-    mem = sorted(rm.loc[rm["year"] == year, "iso3"])
-    present = fl.con.execute(
-        "SELECT count(*) FROM flows WHERE year = ? AND (importer IN (SELECT unnest(?)) OR "
-        "exporter IN (SELECT unnest(?)))", [year, mem, mem]).fetchall()[0][0]
-    if present == 0:
+    mem = _sql_list(rm.loc[rm["year"] == year, "iso3"])
+    present = any(fl.con.execute(f"SELECT 1 FROM flows WHERE year = {int(year)} AND {side} IN ({mem}) LIMIT 1"
+                                 ).fetchall() for side in ("importer", "exporter"))
+    if not present:
         avail = fl.economies(year)
         shown = ", ".join(avail[:80]) + (f" … ({len(avail)} in all)" if len(avail) > 80 else "")
         raise NotInStoreError(f"reporter {code} has no flows in {year} in dataset '{fl.info.name}'; "
@@ -437,8 +598,7 @@ def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
         if not given:
             raise InputError("empty product list")
         scope = set(given) if scope is None else scope & set(given)
-        in_store = {r[0] for r in fl.con.execute(
-            "SELECT DISTINCT hs6 FROM flows WHERE year IN (SELECT unnest(?))", [years]).fetchall()}
+        in_store = _products_in_store(fl, years)
         missing = sorted(set(given) - in_store)
         if missing:
             avail = sorted(in_store)
@@ -448,14 +608,19 @@ def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
     if scope is not None and not scope:
         raise InputError(f"no product is both in domain '{domain}' and in the products given")
     if domain and scope is not None:
-        in_store = {r[0] for r in fl.con.execute(
-            "SELECT DISTINCT hs6 FROM flows WHERE year IN (SELECT unnest(?))", [years]).fetchall()}
+        in_store = _products_in_store(fl, years)
         if not scope & in_store:
             avail = sorted(in_store)
             shown = ", ".join(avail[:60]) + (f" … ({len(avail)} in all)" if len(avail) > 60 else "")
             raise NotInStoreError(f"no product of domain '{domain}' ({len(scope)} HS6 codes) has flows in "
                                   f"{years[-1]} in dataset '{fl.info.name}'; products available: {shown}")
     return sorted(scope) if scope is not None else None
+
+
+def _products_in_store(fl: Flows, years: list[int]) -> set[str]:
+    """HS6 codes with at least one flow (of any value) in ``years``, from the exports aggregate."""
+    return {r[0] for r in fl.con.execute(f"SELECT DISTINCT hs6 FROM {store_layout.exports_view(fl)} "
+                                         f"WHERE year IN ({_sql_list(int(y) for y in years)})").fetchall()}
 
 
 @lru_cache(maxsize=1)
