@@ -20,7 +20,10 @@ from scipy import stats
 
 from samarkand import economies, reference
 from samarkand.errors import InputError
-from samarkand.provenance import Result
+from samarkand.provenance import Result, years_of
+
+#: significance level of a trend (OLS slope) for "converging" / "diverging"
+TREND_P = 0.05
 
 WGI_YEARS = (1996, 2023)
 UN_YEARS = (1992, 2024)
@@ -168,6 +171,11 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
     m_w, m_i = reference.meta("wgi"), reference.meta("ideal_points")
     prov = {
         "a": a, "b": b, "references": refs,
+        "method": "governance: gap to the reference's median WGI and its OLS trend; foreign policy: distance of "
+                  "UNGA ideal points to the reference's median and its OLS trend",
+        "source": f"{m_w['source']}; {m_i['source']}", "dataset": "wgi, ideal_points (shipped)",
+        "years": years_of([*governance["year"], *foreign["year"]]),
+        "thresholds": {"trend_p_value": TREND_P},
         "governance": {"dataset": m_w["source"], "version": m_w["version"], "licence": m_w["licence"],
                        "years": f"{min(governance['year'])}–{max(governance['year'])}" if len(governance) else "",
                        "method": "gap = A's estimate − median of the reference's members; trend = OLS slope of "
@@ -177,13 +185,13 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
                            "method": "distance = |A's ideal point − median of the reference's members|; trend = "
                                      "OLS slope on year"},
         "direction_rule": "converging / diverging when the slope of |gap| or distance is negative / positive "
-                          "with p < 0.05; otherwise 'no clear trend'",
+                          f"with p < {TREND_P}; otherwise 'no clear trend'",
     }
     return Result(table=table, provenance=prov,
                   extras={"governance": governance, "foreign_policy": foreign, "nearest": nearest}, notes=notes)
 
 
 def _direction(slope: float, p: float) -> str:
-    if slope is None or np.isnan(slope) or np.isnan(p) or p >= 0.05:
+    if slope is None or np.isnan(slope) or np.isnan(p) or p >= TREND_P:
         return "no clear trend"
     return "converging" if slope < 0 else "diverging"

@@ -31,7 +31,8 @@ import networkx as nx
 import pandas as pd
 
 from samarkand.errors import DataError, InputError
-from samarkand.provenance import Result
+from samarkand.options import check_option
+from samarkand.provenance import Result, years_of
 
 SOURCE, SINK = "⟨source⟩", "⟨sink⟩"
 Capacity = Literal["low", "high"]
@@ -98,23 +99,11 @@ def max_flow_min_cut(g: nx.DiGraph) -> tuple[float, dict, list[tuple[str, str, f
     return float(value), flow, sorted(cut)
 
 
-def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
-              close_links: Sequence[str] | str = (), capacity: Capacity = "low", *,
-              missing: Missing = "throughput", table: pd.DataFrame | None = None) -> Result:
-    """Max-flow of Kazakhstan's exports of ``commodity`` before and after closing transit countries / links.
-
-    Result.table: one row (commodity, capacity, max_flow_before, max_flow_after, lost, current_exports,
-    share_of_current_exports_still_leaving, min_cut_after ...); extras: ``links`` (per link: capacity used, closed,
-    flow before/after, in the min-cut) and ``min_cut_before`` / ``min_cut_after``.
-    """
+def _corridor_table(table: pd.DataFrame | None) -> tuple[pd.DataFrame, dict]:
+    """The shipped ``corridors`` table (or the caller's), checked for the columns the network needs."""
     from samarkand import reference
-    from samarkand.economies import resolve
 
-    if capacity not in ("low", "high"):
-        raise InputError(f"capacity must be 'low' or 'high', got {capacity!r}")
-    if missing not in ("throughput", "drop"):
-        raise InputError(f"missing must be 'throughput' or 'drop', got {missing!r}")
-    prov: dict = {}
+    prov: dict = {"dataset": "corridors (given table)", "source": "the caller's table"}
     if table is None:
         table = reference.load("corridors")
         m = reference.meta("corridors")
@@ -125,10 +114,53 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
     lacking = need - set(table.columns)
     if lacking:
         raise DataError(f"lacks columns {sorted(lacking)}", file="corridors table")
+    return table, prov
+
+
+def _commodity(table: pd.DataFrame, commodity: str) -> str:
     commodities = sorted(table["commodity"].unique())
     com = str(commodity).strip().lower()
     if com not in commodities:
         raise InputError(f"commodity '{commodity}' is not in the corridor network; available: {', '.join(commodities)}")
+    return com
+
+
+def _throughput_years(links: pd.DataFrame) -> list[int]:
+    """Years of the links' reported throughputs ('2024 (Jan-Oct)' counts as 2024)."""
+    if "throughput_year" not in links:
+        return []
+    return years_of(links["throughput_year"].astype(str).str.extract(r"(\d{4})")[0])
+
+
+LINK_COLUMNS = ["link", "from_id", "to_id", "countries_crossed", "capacity_low", "capacity_high", "unit",
+                "capacity_status", "throughput", "throughput_year", "in_network", "source"]
+
+
+def corridor_links(commodity: str = "crude", *, table: pd.DataFrame | None = None) -> Result:
+    """The network's links for ``commodity`` as the corridor table gives them, with their sources."""
+    table, prov = _corridor_table(table)
+    com = _commodity(table, commodity)
+    links = table[table["commodity"] == com]
+    return Result(table=links[[c for c in LINK_COLUMNS if c in links]].reset_index(drop=True),
+                  provenance={**prov, "commodity": com, "years": _throughput_years(links), "thresholds": {},
+                              "method": "the corridor table's links for the commodity, as built and sourced"})
+
+
+def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
+              close_links: Sequence[str] | str = (), capacity: Capacity = "low", *,
+              missing: Missing = "throughput", table: pd.DataFrame | None = None) -> Result:
+    """Max-flow of Kazakhstan's exports of ``commodity`` before and after closing transit countries / links.
+
+    Result.table: one row (commodity, capacity, max_flow_before, max_flow_after, lost, current_exports,
+    share_of_current_exports_still_leaving, min_cut_after ...); extras: ``links`` (per link: capacity used, closed,
+    flow before/after, in the min-cut) and ``min_cut_before`` / ``min_cut_after``.
+    """
+    from samarkand.economies import resolve
+
+    check_option("capacity", capacity, Capacity)
+    check_option("missing", missing, Missing)
+    table, prov = _corridor_table(table)
+    com = _commodity(table, commodity)
     edges = table[(table["commodity"] == com) & table["in_network"].astype(bool)].copy()
     if "throughput_year" not in edges:
         edges["throughput_year"] = ""
@@ -217,6 +249,8 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
     prov.update({"method": "max-flow/min-cut (networkx, Ford–Fulkerson theorem) on the corridor network; closing a "
                            "transit country removes every link crossing it",
                  "commodity": com, "capacity": capacity, "missing_capacity": missing,
-                 "close_transit": closed_countries, "close_links": closed_links})
+                 "close_transit": closed_countries, "close_links": closed_links,
+                 "years": _throughput_years(e),
+                 "thresholds": {}})
     return Result(table=summary, provenance=prov,
                   extras={"links": per, "min_cut_before": mc(cut0), "min_cut_after": mc(cut1)}, notes=notes)

@@ -19,10 +19,13 @@ import pandas as pd
 
 from samarkand import economies
 from samarkand.errors import InputError
-from samarkand.methods.concentration import top_n_string
+from samarkand.methods.concentration import hhi, top_n_string
+from samarkand.methods.partnership import STUDY_YEAR
 from samarkand.provenance import Result
 
 STAGES = {"E": "extraction", "P": "processing"}
+#: the study lists EU sourcing shares from 1 % (Appendix 7)
+LISTING_FLOOR = 0.01
 
 
 def material_view(material: str | None = None, stage: str | None = None, *,
@@ -54,14 +57,14 @@ def material_view(material: str | None = None, stage: str | None = None, *,
         t_iso = top.index[0]
         rows.append({
             "material": mat, "stage": stg, "stage_name": STAGES.get(stg, stg),
-            "sourcing_hhi": float((s ** 2).sum()),
+            "sourcing_hhi": hhi(s, normalise=False),
             "top_supplier": t_iso, "top_supplier_name": economies.country_name(t_iso),
             "top_supplier_share": float(s[t_iso]),
             "top3_suppliers": top_n_string(s, 3),
             "n_suppliers": int(len(s)),
             "listed_share_total": float(s.sum()),
             "eu_domestic_share": float(eu.sum()),
-            "extra_eu_hhi": float((ext ** 2).sum()),
+            "extra_eu_hhi": hhi(ext, normalise=False) if len(ext) else 0.0,
         })
     out = pd.DataFrame(rows)
     if out.empty:
@@ -70,7 +73,9 @@ def material_view(material: str | None = None, stage: str | None = None, *,
     m = reference.meta("crm_eu_supply") if table is None else {"source": "table given", "version": None}
     prov = {"dataset": "crm_eu_supply", "source": m.get("source"), "version": m.get("version"),
             "licence": m.get("licence"), "method": "sourcing HHI = Σ share² over the study's published EU "
-            "sourcing shares (≥ 1 %), EU members included", "year": "2023 assessment (study data mostly 2016–2020)"}
+            "sourcing shares (≥ 1 %), EU members included", "years": [STUDY_YEAR],
+            "year": "2023 assessment (study data mostly 2016–2020)",
+            "thresholds": {"listing_floor_share": LISTING_FLOOR}}
     notes = ["Shares below 1 % are not published in the study: sourcing_hhi is over the listed shares "
              "(listed_share_total < 1 where small suppliers were left out)."]
     return Result(table=out, provenance=prov, notes=notes)

@@ -30,8 +30,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from samarkand.formatting import money
+from samarkand import economies
 from samarkand.errors import InputError
+from samarkand.formatting import money
+from samarkand.methods import concentration
 from samarkand.methods import trade_indices as ti
 from samarkand.provenance import Result
 
@@ -40,7 +42,6 @@ MATTERS_SHARE = 0.10      # partner supplies ≥ 10 % of EU sourcing of a materi
 GLOBAL_SHARE_MIN = 0.05   # partner holds ≥ 5 % of global supply
 STUDY_YEAR = 2023          # bloc membership used with the 2023 study (a bloc's shares = Σ its members')
 LITTLE_RATIO = 0.5        # ... and its EU share is below half of its global share (or below the 1 % listing floor)
-EU_CODES = ("EU27", "EU27_2020")
 
 _AGG_SQL = """
 SELECT hs6,
@@ -73,8 +74,6 @@ GROUP BY hs6, exporter
 
 def check_pair(a: str, b: str, year: int | None) -> tuple[str, str, list[str], list[str]]:
     """Resolve both economies; refuse the same economy, or overlapping blocs, on both sides."""
-    from samarkand import economies
-
     ca, cb = economies.resolve(a), economies.resolve(b)
     if ca == cb:
         raise InputError(f"the same economy on both sides ({ca}): give two different economies")
@@ -126,8 +125,8 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
             raise InputError(f"{who} has no trade in {year} in dataset '{fl.info.name}'"
                              + (f" for domain '{domain}'" if domain else ""))
     X_w = float(agg["world_exports"].sum())
-    agg["rca_a"] = _rca(agg["a_exports"], agg["world_exports"], X_w)
-    agg["rca_b"] = _rca(agg["b_exports"], agg["world_exports"], X_w)
+    agg["rca_a"] = ti.rca(agg["a_exports"], agg["world_exports"])
+    agg["rca_b"] = ti.rca(agg["b_exports"], agg["world_exports"])
     agg = agg.set_index("hs6")
 
     screens: dict[str, Result] = {}
@@ -161,8 +160,8 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
         if len(m) > 1:
             notes.append(f"{who}: exports and imports are extra-{who} (flows between its {len(m)} members excluded)")
     crm_prov = None
-    if crm and (ca in EU_CODES) != (cb in EU_CODES):
-        partner = cb if ca in EU_CODES else ca
+    if crm and economies.is_eu(ca) != economies.is_eu(cb):
+        partner = cb if economies.is_eu(ca) else ca
         view, crm_prov = crm_partner_view(partner, matters_share=matters_share,
                                           global_share_min=global_share_min, little_ratio=little_ratio)
         extras["crm_materials"] = view
@@ -177,6 +176,9 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
         "tci": "Michaely (1996), World Bank Policy Research WP 1583: TCI_ij = 100·(1 − Σ_k|m_ik − x_jk|/2)",
         "tii": "TII_ij = (x_ij/X_i)/(M_j/X_w) (WITS Trade Indicators; Mikic & Gilbert 2009, UN ESCAP ST/ESCAP/2559)",
     }
+    prov["thresholds"] = {"rca": rca_threshold, **screens[ca].provenance.get("thresholds", {}),
+                          **({"matters_share": matters_share, "global_share_min": global_share_min,
+                              "little_ratio": little_ratio} if crm_prov else {})}
     if domain:
         prov["domain"] = domain
     if crm_prov:
@@ -188,14 +190,6 @@ ROW_COLUMNS = ["importer", "partner", "hs6", "description", "status", "importer_
                "importer_import_hhi", "importer_top_supplier", "importer_top_supplier_share",
                "partner_supplies_usd", "partner_share", "partner_rca", "partner_world_exports_usd",
                "partner_headroom_usd", "coverable_usd", "importer_hhi_if_headroom_used", "why"]
-
-
-def _rca(x: pd.Series, xw: pd.Series, X_w: float) -> pd.Series:
-    X_i = float(x.sum())
-    if X_i <= 0 or X_w <= 0:
-        return pd.Series(np.nan, index=x.index)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (x / X_i) / (xw / X_w)
 
 
 def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc):
@@ -216,8 +210,8 @@ def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc)
         coverable = max(0.0, min(headroom, T - from_p))
         hm = mem.loc[mem["hs6"] == k].set_index("member")["headroom"]
         gains = hm / hm.sum() * coverable if hm.sum() > 0 else hm * 0.0
-        new_hhi = ti.hhi_after_gains(vals, gains)
-        old_hhi = ti.hhi(vals)
+        new_hhi = concentration.hhi_after_gains(vals, gains)
+        old_hhi = concentration.hhi(vals)
         hhi_after[k] = (T, old_hhi, new_hhi)
         share = from_p / T if T > 0 else float("nan")
         status = "already supplies" if from_p > 0 else "could supply"
@@ -310,8 +304,6 @@ def crm_partner_view(partner: str, *, matters_share: float = MATTERS_SHARE,
     Columns: material, stage, category, partner_eu_share (NaN = not listed, i.e. below the study's 1 %
     listing floor), partner_global_share, eu_top_supplier, eu_top_share, why.
     """
-    from samarkand import economies
-
     eu, gl, prov = crm_tables()
     code = economies.resolve(partner)
     members = sorted(economies.members(code, STUDY_YEAR))

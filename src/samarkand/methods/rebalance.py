@@ -34,8 +34,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from samarkand.formatting import money
 from samarkand.errors import InfeasibleError, InputError
+from samarkand.formatting import money
+from samarkand.methods.concentration import hhi
 
 Objective = Literal["risk_hhi", "hhi"]
 TOL = 1e-9
@@ -377,8 +378,8 @@ def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
              value_unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     moved = float(np.abs(new - p.old).sum() / 2)
     summ = pd.DataFrame([
-        {"indicator": "hhi_old", "value": float((p.old ** 2).sum()), "definition": "Σ old_share²"},
-        {"indicator": "hhi_new", "value": float((new ** 2).sum()), "definition": "Σ new_share²"},
+        {"indicator": "hhi_old", "value": hhi(p.old, normalise=False), "definition": "Σ old_share²"},
+        {"indicator": "hhi_new", "value": hhi(new, normalise=False), "definition": "Σ new_share²"},
         {"indicator": "risk_score_old", "value": risk_score(p.old, p.risk), "definition": "Σ r_s·old_share²"},
         {"indicator": "risk_score_new", "value": risk_score(new, p.risk), "definition": "Σ r_s·new_share²"},
         {"indicator": "share_moved", "value": moved, "definition": "Σ|new − old| / 2"},
@@ -390,7 +391,7 @@ def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
     prev = p.old
     srows = []
     for k, x in enumerate(path, 1):
-        srows.append({"step": k, "hhi": float((x ** 2).sum()), "risk_score": risk_score(x, p.risk),
+        srows.append({"step": k, "hhi": hhi(x, normalise=False), "risk_score": risk_score(x, p.risk),
                       "share_moved": float(np.abs(x - prev).sum() / 2),
                       "avoided_share": float(x[p.avoid].sum())})
         prev = x
@@ -430,10 +431,11 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
     would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
     """
-    from samarkand.methods.partnership import EU_CODES, crm_tables
+    from samarkand import economies
+    from samarkand.methods.partnership import STUDY_YEAR, crm_tables
     from samarkand.provenance import Result
 
-    if rep not in EU_CODES:
+    if not economies.is_eu(rep):
         raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
                          f"not {rep}")
     eu, gl, crm_prov = crm_tables()
@@ -497,6 +499,7 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     table.insert(0, "material", mat)
     summary, steps = _summary(prob, new, path, 1.0, value_unit="share")
     prov = {"crm_study": crm_prov, "reporter": rep, "material": mat, "stage": stage, "risk_year": year,
+            "source": crm_prov.get("source"), "dataset": ", ".join(crm_prov["tables"]), "years": [STUDY_YEAR],
             "method": "minimise Σ r_s·x_s² over shares of EU sourcing; Σx=1, x_s ≤ max(EU share, global share·"
                       "(1+growth)), |Δx_s| ≤ max_shift per step, avoid→0, favour floor; scipy.optimize.brentq",
             "capacity": "share bound from the study's global supply shares (no volumes in the study)",

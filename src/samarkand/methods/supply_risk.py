@@ -42,6 +42,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from samarkand.methods import concentration
+from samarkand.methods.concentration import hhi_sql
+
 WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
 Scope = Literal["GS+EU", "GS", "EU"]
 SCOPES: tuple[str, ...] = ("GS+EU", "GS", "EU")
@@ -72,8 +75,11 @@ def wgi_scaled(wgi_long: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
 
 
 def hhi(shares: Iterable[float]) -> float:
-    """Herfindahl–Hirschman index of fractional shares: Σ s² (0–1)."""
-    return float(sum(s * s for s in shares if s is not None and not math.isnan(s)))
+    """Herfindahl–Hirschman index of published fractional shares as given: Σ s² (0–1); missing shares skipped.
+
+    :func:`samarkand.methods.concentration.hhi` without normalising (published shares need not sum to 1).
+    """
+    return concentration.hhi([s for s in shares if s is not None], normalise=False)
 
 
 def hhi_wgi_t(shares: Sequence[float], wgi: Sequence[float], t: Sequence[float]) -> float:
@@ -142,12 +148,12 @@ def hhi_table(supply: pd.DataFrame, wgi: pd.DataFrame) -> pd.DataFrame:
     s["label"] = supply["country_as_published"] if "country_as_published" in supply else s["iso3"]
     con.register("s", s)
     con.register("w", wgi[["iso3", "wgi_scaled"]])
-    out = con.execute("""
+    out = con.execute(f"""
         SELECT s.material, s.stage,
                COUNT(*) AS n_suppliers,
                SUM(COALESCE(s.share, 0)) AS share_sum,
                SUM(CASE WHEN s.share IS NULL THEN 1 ELSE 0 END) AS n_below_0_1pct,
-               SUM(COALESCE(s.share, 0) * COALESCE(s.share, 0)) AS hhi,
+               {hhi_sql("s.share", normalise=False)} AS hhi,
                SUM(CASE WHEN w.wgi_scaled IS NULL THEN 0
                         ELSE COALESCE(s.share, 0) * COALESCE(s.share, 0) * w.wgi_scaled * s.t END) AS hhi_wgi_t,
                STRING_AGG(CASE WHEN w.wgi_scaled IS NULL AND COALESCE(s.share, 0) > 0
