@@ -133,7 +133,7 @@ class Result:
     """
 
     table: pd.DataFrame
-    provenance: Mapping[str, Any] = field(default_factory=dict)
+    provenance: Provenance = field(default_factory=dict)  # type: ignore[assignment]
     extras: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
 
@@ -144,7 +144,12 @@ class Result:
         object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
 
     def replace(self, **changes: Any) -> Result:
-        """A copy with some fields changed (``table=``, ``extras=``, ``notes=``, ``provenance=``)."""
+        """A copy with some fields changed (``table=``, ``extras=``, ``notes=``, ``provenance=``).
+
+        A provenance derived from one still pending (see PENDING_MODULES) stays pending."""
+        new_prov = changes.get("provenance")
+        if new_prov is not None and not isinstance(new_prov, Provenance) and self.provenance.missing:
+            changes["provenance"] = Provenance.unchecked(new_prov)
         return dataclasses.replace(self, **changes)
 
     def with_table(self, table: pd.DataFrame) -> Result:
@@ -158,6 +163,27 @@ class Result:
     def head(self, n: int | None) -> Result:
         """The first ``n`` rows of the table (all rows when ``n`` is None)."""
         return self if n is None else self.with_table(self.table.head(n))
+
+    def where(self, **equals: Any) -> Result:
+        """Rows of the table whose columns equal the values given (``where(stage="E")``); None values are
+        ignored, so an unset filter option passes through."""
+        mask = pd.Series(True, index=self.table.index)
+        for col, value in equals.items():
+            if value is not None:
+                mask &= self.table[col] == value
+        return self.with_table(self.table.loc[mask].reset_index(drop=True))
+
+    def select(self, columns: Iterable[str]) -> Result:
+        """The table narrowed to ``columns`` (those it has, in that order)."""
+        return self.with_table(self.table[[c for c in columns if c in self.table.columns]])
+
+    def with_extras(self, **tables: pd.DataFrame) -> Result:
+        """The same result with extra tables added or replaced."""
+        return self.replace(extras={**self.extras, **tables})
+
+    def without_extras(self, *names: str) -> Result:
+        """The same result without the named extra tables (all of them when no name is given)."""
+        return self.replace(extras={k: v for k, v in self.extras.items() if names and k not in names})
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: provenance, notes, rows, and each extra table's rows."""

@@ -86,7 +86,6 @@ def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
     rows = []
     for (code, item), g in t.groupby(["item_code", "item"]):
         by_year_v = g.groupby("year")["value_usd"].sum()
-        by_year_q = g.groupby("year")["quantity_t"].sum()
         cagr, y0, y1 = _cagr(by_year_v)
         for y in years:
             gy = g[g["year"] == y]
@@ -148,7 +147,7 @@ def _why(r: pd.Series, year: int) -> str:
     return "; ".join(parts)
 
 
-def partner_view(a: str, b: str, year: int) -> Result:
+def partner_view(a: str, b: str, year: int | None = None) -> Result:
     """`partners KAZ EU27 --domain agrifood`: the FAOSTAT view, for Kazakhstan and the EU only."""
     pair = {a, b}
     from samarkand.economies import EU_CODES

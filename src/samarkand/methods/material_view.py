@@ -15,6 +15,8 @@ This works on a fresh install without any BACI download: it is the study's own d
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from samarkand import economies
@@ -79,3 +81,23 @@ def material_view(material: str | None = None, stage: str | None = None, *,
     notes = ["Shares below 1 % are not published in the study: sourcing_hhi is over the listed shares "
              "(listed_share_total < 1 where small suppliers were left out)."]
     return Result(table=out, provenance=prov, notes=notes)
+
+
+def material_profile(material: str, stage: str | None = None, *,
+                     wgi_years: Sequence[int] | None = None) -> Result:
+    """One material: concentration of global supply and EU sourcing (HHI, HHI_WGI,t) with, as extras, its
+    criticality history and its 2023 supply risk (:mod:`samarkand.methods.crm`, JRC method).
+
+    When the supply risk cannot be computed for the material, the reason is a note instead of a table.
+    """
+    from samarkand.methods import crm
+
+    m = crm.find_material(material)
+    years = crm.WGI_YEARS_2023 if wgi_years is None else wgi_years
+    res = crm.concentration(m, stage, wgi_years=years)
+    res = res.with_extras(criticality=crm.criticality(material=m).table)
+    try:
+        res = res.with_extras(supply_risk_2023=crm.supply_risk(m, wgi_years=years).table)
+    except InputError as exc:
+        res = res.with_notes(str(exc))
+    return res.replace(provenance={**res.provenance, "material": m})

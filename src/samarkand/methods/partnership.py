@@ -25,7 +25,7 @@ to those products, not to all trade.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,11 @@ from samarkand.formatting import money
 from samarkand.methods import concentration
 from samarkand.methods import trade_indices as ti
 from samarkand.provenance import Result
+
+if TYPE_CHECKING:
+    from samarkand.store import Flows
+
+ScreenMethod = Literal["ec2021", "geodep"]  # the dependency screen's methods
 
 #: EU CRM study thresholds for the material view (samarkand's own choices, documented in the output).
 MATTERS_SHARE = 0.10      # partner supplies ≥ 10 % of EU sourcing of a material at a stage
@@ -86,8 +91,9 @@ def check_pair(a: str, b: str, year: int | None) -> tuple[str, str, list[str], l
     return ca, cb, ma, mb
 
 
-def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = None, domain: str | None = None,
-                method: str = "ec2021", rca_threshold: float = 1.0, crm: bool = True,
+def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.DataFrame | None = None,
+                dataset: str | None = None, domain: str | None = None,
+                method: ScreenMethod = "ec2021", rca_threshold: float = 1.0, crm: bool = True,
                 matters_share: float = MATTERS_SHARE, global_share_min: float = GLOBAL_SHARE_MIN,
                 little_ratio: float = LITTLE_RATIO, home: Any = None) -> Result:
     """The mutual-opportunity matrix of ``a`` and ``b`` in ``year`` (see the module docstring).
@@ -96,13 +102,13 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     opportunities first.  Extras: ``summary`` (indicator, economy, value, definition), ``rca`` (both
     economies' RCA per product) and, when one side is the EU, ``crm_materials``.
     ``domain="agrifood"`` for Kazakhstan and the EU gives the FAOSTAT agri-food view
-    (:func:`samarkand.methods.agrifood.kaz_eu_agrifood`).
+    (:func:`samarkand.methods.agrifood.kaz_eu_agrifood`).  ``year``: default the latest in the data.
     """
-    ca, cb, ma, mb = check_pair(a, b, int(year))
     if domain is not None and domain.strip().lower() == "agrifood":
         from samarkand.methods import agrifood
 
-        return agrifood.partner_view(ca, cb, int(year))
+        ca, cb, _, _ = check_pair(a, b, year)
+        return agrifood.partner_view(ca, cb, year)
     if rca_threshold < 0:
         raise InputError(f"rca_threshold must be ≥ 0, got {rca_threshold}")
     from samarkand import products
@@ -110,7 +116,9 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     from samarkand.store import open_flows
 
     fl = open_flows(dataset, flows=flows, home=home)
-    fl.require_year(int(year))
+    year = fl.latest_year() if year is None else int(year)
+    ca, cb, ma, mb = check_pair(a, b, year)
+    fl.require_year(year)
     scope_codes = sorted(products.domain_codes(domain)) if domain else None
     scope, params = "", {"year": int(year)}
     if scope_codes is not None:

@@ -251,16 +251,13 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
                                    risk=risk, risk_weights=risk_weights, year=year)
     if product is None:
         raise InputError("give a product (HS6 code) or material=")
-    if year is None:
-        raise InputError("give a year")
     from samarkand import products
     from samarkand.store import open_flows
 
-    hs6 = products.pad_hs6(product)
-    if not products.HS6_RE.match(hs6):
-        raise InputError(f"'{product}' is not an HS six-digit code (six digits, e.g. 810411)")
+    hs6 = products.check_code(product, revisions=None)
     fl = open_flows(dataset, flows=flows)
-    fl.require_year(int(year))
+    year = fl.latest_year() if year is None else int(year)
+    fl.require_year(year)
     members = sorted(economies.members(rep, int(year)))
     exp = fl.query(
         "SELECT exporter, sum(value_usd) AS world_exports_usd, "
@@ -269,9 +266,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
         "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
         [members, int(year), hs6, members])
     if exp.empty:
-        known = [products.codes(r) for r in ("HS22", "HS17", "HS92")]
-        if all(k is not None for k in known) and not any(hs6 in k for k in known):
-            products.check_hs6(hs6, "HS22")  # raises: the code does not exist, with close codes
+        products.check_code(hs6)  # raises when the code exists in no revision, naming close codes
         n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
         hint = products.describe(hs6)
         raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
