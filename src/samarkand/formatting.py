@@ -1,9 +1,21 @@
 """Human-readable figures for the sentences methods write into their tables (``why`` columns, notes)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import pandas as pd
+
+
+def headline_money(v: float | None, unit: str = "USD") -> str:
+    """1.23e9 → 'USD 1.23 bn' (human scale, two decimals, for chart labels and headlines); 'n/a' for none."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    a = abs(v)
+    for div, suf in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if a >= div:
+            return f"{unit} {v / div:,.2f} {suf}"
+    return f"{unit} {v:,.0f}"
 
 
 def money(v: float, *, k_decimals: int = 0) -> str:

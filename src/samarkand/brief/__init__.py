@@ -13,7 +13,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from samarkand.brief.sections import Context, Section, build_sections, make_context
+from samarkand.brief.pillars import build_sections
+from samarkand.brief.sections import Context, Section, make_context
 
 __all__ = ["build_brief", "Brief", "assemble", "render_html", "render_pdf", "SECTION_TITLES"]
 
@@ -21,8 +22,7 @@ SECTION_TITLES = {
     "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
     "stress": "Stress tests", "crm": "Critical raw materials", "norms": "Norms", "limits":
     "What the data cannot say", "sources": "Sources and methods"}
-STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing",
-                "unavailable": "method not available", "error": "error"}
+STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing", "error": "error"}
 
 
 import re as _re

@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from collections.abc import Callable
+
 from samarkand.brief import figures as F
 from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, display_name,
                                       method, run)
-
-
-def _frame(res, *names: str, sort: str | None = None, ascending: bool = False) -> pd.DataFrame:
-    df = res.table
-    keep = cols(df, *names) or list(df.columns)
-    out = df[keep]
-    if sort and sort in out:
-        out = out.sort_values(sort, ascending=ascending, kind="stable")
-    return out.reset_index(drop=True)
+from samarkand.economies import EU_CODES, is_eu
+from samarkand.methods import alignment, corridors, crm, stress
+from samarkand.methods.agrifood import partner_view as agrifood_view
+from samarkand.methods.dependencies import dependencies
+from samarkand.methods.material_view import material_view
+from samarkand.methods.partnership import partnership
 
 
 # --- dependencies --------------------------------------------------------------------------------------------
@@ -29,16 +28,15 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
     sec = Section("dependencies", "Dependencies: on what, and on whom",
                   f"Which products does {ctx.a_name} depend on from outside, and on which suppliers? "
                   f"And {ctx.b_name}?")
-    dep = lambda: method("dependencies", "dependencies")  # noqa: E731
     meth = {"ec2021": "EC 2021", "geodep": "CEPII GeoDep"}.get(method_name, method_name)
     res = run(sec, f"Dependency screen of {ctx.a} ({meth} method, {ctx.year})",
-              lambda: dep()(ctx.a, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+              lambda: dependencies(ctx.a, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
               flow_based=True, ctx=ctx)
     if res is not None:
         ctx.cache["dep_a"] = res
         _dependency_main(sec, ctx, res, supplier=supplier)
     res_b = run(sec, f"Dependency screen of {ctx.b} ({meth} method, {ctx.year})",
-                lambda: dep()(ctx.b, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+                lambda: dependencies(ctx.b, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
                 flow_based=True, ctx=ctx)
     if res_b is not None:
         t = res_b.table
@@ -49,7 +47,7 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
                                 f"{len(d)} of {len(t)} products screened are dependencies of {ctx.b}.",
                                 max_rows=12))
     mat = run(sec, "Material-level sourcing of the EU (CRM study)",
-              lambda: method("material_view", "material_view")())
+              material_view)
     if mat is not None:
         sec.tables.append(Table("EU sourcing concentration by material and stage (CRM study shares)", mat.table,
                                 "From the EU critical raw materials study 2023: the study's own supplier shares.",
@@ -159,7 +157,7 @@ def partnership_section(ctx: Context) -> Section:
     sec = Section("partnership", "Partnership opportunities",
                   f"Where could {ctx.b_name} supply what {ctx.a_name} depends on — and the other way round?")
     res = run(sec, f"Partnership {ctx.a}–{ctx.b} ({ctx.year})",
-              lambda: method("partnership", "partnership")(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
+              lambda: partnership(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
               flow_based=True, ctx=ctx)
     if res is None:
         _agrifood(sec, ctx)
@@ -200,11 +198,11 @@ def partnership_section(ctx: Context) -> Section:
 
 def _agrifood(sec: Section, ctx: Context) -> None:
     """Kazakhstan's agricultural exports to the EU (FAOSTAT) — only for the KAZ–EU pair."""
-    if "KAZ" not in (ctx.a, ctx.b) or not {ctx.a, ctx.b} & {"EU27", "EU27_2020"}:
+    if "KAZ" not in (ctx.a, ctx.b) or not {ctx.a, ctx.b} & set(EU_CODES):
         return
     kaz, eu = ("KAZ", ctx.b) if ctx.a == "KAZ" else ("KAZ", ctx.a)
     agri = run(sec, f"Agri-food exports {kaz} → {eu} (FAOSTAT)",
-               lambda: method("agrifood", "partner_view")(kaz, eu, ctx.year))
+               lambda: agrifood_view(kaz, eu, ctx.year))
     if agri is None:
         return
     t = agri.table
@@ -245,7 +243,6 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
                    diversion: float | None = None, domain: str | None = None) -> Section:
     sec = Section("stress", "Stress tests: supplier cut-offs and corridors",
                   f"What if a main supplier stopped selling to {ctx.a_name}, or a transit route closed?")
-    fn = lambda: method("stress", "stress")  # noqa: E731
     kw = {"share_cut": share_cut, "domain": domain}
     if diversion is not None:
         kw["diversion"] = diversion
@@ -256,7 +253,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
     results = []
     for c in scen:
         r = run(sec, f"Cut-off of {'+'.join(c)} supplies to {ctx.a} ({ctx.year})",
-                lambda c=c: fn()(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw), flow_based=True, ctx=ctx)
+                lambda c=c: stress.stress(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw), flow_based=True, ctx=ctx)
         if r is not None:
             results.append(("+".join(c), r))
         if ctx.flows_problem:
@@ -321,11 +318,11 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
 
 def _material_stress(sec: Section, ctx: Context, cut: list[str], share_cut: float) -> None:
     """The EU side only: the same cut on the CRM study's sourcing shares, per material and stage."""
-    if ctx.a not in EU_CODES:
+    if not is_eu(ctx.a):
         return
     label = "+".join(cut)
     res = run(sec, f"Cut-off of {label} in EU sourcing of critical raw materials (CRM study shares)",
-              lambda: method("stress", "stress_materials")(cut, share_cut=share_cut))
+              lambda: stress.stress_materials(cut, share_cut=share_cut))
     if res is None:
         return
     t = res.table
@@ -349,7 +346,7 @@ def _corridors(sec: Section, ctx: Context) -> None:
     if "KAZ" not in (ctx.a, ctx.b):
         return
     cor = run(sec, "Kazakhstan's crude export corridors with transit through Russia closed",
-              lambda: method("corridors", "corridors")(commodity="crude", close_transit=["RUS"]))
+              lambda: corridors.corridors(commodity="crude", close_transit=["RUS"]))
     if cor is not None:
         c = cor.table.iloc[0]
         sec.headlines.append(Headline("Kazakh crude exports that could still leave with Russian transit closed",
@@ -378,8 +375,7 @@ def crm_section(ctx: Context) -> Section:
     sec = Section("crm", "Critical raw materials",
                   f"Critical Raw Materials Act benchmarks, and "
                   f"{display_name(partner_country(ctx) or ctx.b)}'s place in the EU's supply.")
-    crm = lambda: method("crm")  # noqa: E731
-    bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm().benchmark())
+    bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm.benchmark())
     if bench is not None:
         b = bench.table
         br = b[b["breach"].astype(bool)] if "breach" in b else b.iloc[0:0]
@@ -402,9 +398,9 @@ def crm_section(ctx: Context) -> Section:
                                 b[cols(b, "material", "stage", "top_third_iso3", "top_third_country",
                                        "top_third_share", "breach", "eu_member_share", "share_sum", "status")],
                                 max_rows=40))
-    if ctx.a in ("EU27", "EU27_2020"):
+    if is_eu(ctx.a):
         h6 = run(sec, f"CRMA benchmark at HS6 level on the '{ctx.dataset}' flows ({ctx.year})",
-                 lambda: crm().hs6_concentration(flows=ctx.flows, year=ctx.year, importer=ctx.a),
+                 lambda: crm.hs6_concentration(flows=ctx.flows, year=ctx.year, importer=ctx.a),
                  flow_based=True, ctx=ctx)
         if h6 is not None:
             t = h6.table
@@ -422,7 +418,7 @@ def crm_section(ctx: Context) -> Section:
                                           "CRM study's country view is not shown."))
         return sec
     P_name = display_name(P)
-    part = run(sec, f"{P}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(P))
+    part = run(sec, f"{P}'s share of global supply and EU sourcing (CRM study)", lambda: crm.partner(P))
     if part is not None:
         p = part.table
         if len(p):
@@ -446,7 +442,7 @@ def crm_section(ctx: Context) -> Section:
 def _supply_risk(sec: Section) -> None:
     """samarkand's supply risk (JRC formula, its own governance-weighted HHI) next to the study's values."""
     sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)",
-             lambda: method("crm").supply_risk())
+             crm.supply_risk)
     if sr is None:
         return
     t = sr.table
@@ -483,14 +479,11 @@ def _bench_fig(d: pd.DataFrame):
 
 # --- norms ---------------------------------------------------------------------------------------------------
 
-EU_CODES = ("EU27", "EU27_2020")
-
-
 def in_eu(code: str, year: int | None) -> bool:
     """The EU itself or one of its members in ``year`` (2024 when no year)."""
     from samarkand.economies import is_bloc, members
 
-    if code in EU_CODES:
+    if is_eu(code):
         return True
     return not is_bloc(code) and code in members("EU27", year or 2024)
 
@@ -568,7 +561,7 @@ def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", 
         return
     R = ctx.a if A == ctx.b else ctx.b
     vs = tuple(v for v in vs if v not in (A, R))
-    al = run(sec, f"Convergence of {A} with {R}", lambda: method("alignment", "alignment")(A, R, vs=vs))
+    al = run(sec, f"Convergence of {A} with {R}", lambda: alignment.alignment(A, R, vs=vs))
     if al is not None:
         fp = al.extras.get("foreign_policy")
         if fp is not None and not fp.empty:
@@ -592,3 +585,28 @@ def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", 
                                                    ytitle="WGI estimate gap"),
                  "Gap = the country's estimate minus the reference members' median per WGI dimension; 0 = parity.")
         sec.tables.append(Table("Convergence trends", al.table, max_rows=20))
+
+
+# --- all sections ---------------------------------------------------------------------------------------------
+
+SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
+BUILDERS: dict[str, Callable[[Context], Section]] = {
+    "dependencies": dependencies_section,
+    "partnership": partnership_section,
+    "stress": stress_section,
+    "crm": crm_section,
+    "norms": norms_section,
+}
+
+
+def build_sections(ctx: Context, *, only: list[str] | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[Section]:
+    """The brief's sections in SECTION_ORDER (or only those named), each built by its pillar's builder."""
+    out = []
+    for sid in SECTION_ORDER:
+        if only and sid not in only:
+            continue
+        if progress:
+            progress(sid)
+        out.append(BUILDERS[sid](ctx))
+    return out

@@ -18,6 +18,7 @@ import pandas as pd
 
 from samarkand import economies
 from samarkand.errors import DataError, InfeasibleError, InputError, NotInStoreError, SamarkandError
+from samarkand.formatting import headline_money
 from samarkand.provenance import Result
 
 FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS22 --release 202501 --years 2022 "
@@ -81,7 +82,7 @@ class Figure:
 
 @dataclass
 class Notice:
-    level: str                              # info | missing | unavailable | error
+    level: str                              # info | missing | error
     text: str
 
 
@@ -90,7 +91,7 @@ class Section:
     id: str
     title: str
     question: str = ""
-    status: str = "ok"                      # ok | partial | unavailable | no-data | error
+    status: str = "ok"                      # ok | partial | no-data | error
     paragraphs: list[str] = field(default_factory=list)
     headlines: list[Headline] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
@@ -103,14 +104,14 @@ class Section:
     computed: int = 0                                # results obtained
 
     def worse(self, status: str) -> None:
-        order = ["ok", "partial", "no-data", "unavailable", "error"]
+        order = ["ok", "partial", "no-data", "error"]
         if order.index(status) > order.index(self.status):
             self.status = status
 
     @property
     def shown_status(self) -> str:
         """'partial' when some results were computed and others are missing (errors always show)."""
-        if self.status in ("no-data", "unavailable") and self.computed:
+        if self.status == "no-data" and self.computed:
             return "partial"
         return self.status
 
@@ -164,7 +165,7 @@ def make_context(a: str, b: str, year: int | None = None, *, dataset: str | None
         ctx.year = year
         return ctx
     if year is None:
-        ctx.year = years[-1]
+        ctx.year = fl.latest_year()
     else:
         fl.require_year(int(year))       # NotInStoreError (an InputError) listing the years
         ctx.year = int(year)
@@ -221,9 +222,7 @@ def fmt_cell(v: Any, kind: str) -> str:
     if kind == "pct":
         return f"{x:.1%}" if abs(x) < 10 else f"{x:,.0f}"
     if kind == "money":
-        from samarkand.brief.figures import money
-
-        return money(x, "").strip()
+        return headline_money(x, "").strip()
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 10:
@@ -243,40 +242,17 @@ def sort_key(v: Any) -> Any:
     return str(v)
 
 
-def pick(df: pd.DataFrame, *names: str) -> str | None:
-    """The first of ``names`` that is a column of ``df``."""
-    for n in names:
-        if n in df.columns:
-            return n
-    return None
-
-
 def cols(df: pd.DataFrame, *names: str) -> list[str]:
+    """Those of ``names`` that are columns of ``df``, in that order."""
     return [n for n in names if n in df.columns]
 
 
 # --- running a method ---------------------------------------------------------------------------------------
 
-class Unavailable(Exception):
-    """The method's module is not part of this installation."""
-
-
-def method(module: str, attr: str | None = None) -> Callable[..., Any]:
-    """``samarkand.methods.<module>.<attr>`` or Unavailable when that module is not installed."""
-    name = f"samarkand.methods.{module}"
-    try:
-        mod = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == name or name.startswith(exc.name + ".")):
-            raise Unavailable(f"the `{module}` method is not available in this installation "
-                              f"(module {name} is missing)") from exc
-        raise
-    if attr is None:
-        return mod
-    fn = getattr(mod, attr, None)
-    if fn is None:
-        raise Unavailable(f"`{name}.{attr}` is not available in this installation")
-    return fn
+def method(module: str, attr: str) -> Callable[..., Any]:
+    """``samarkand.methods.<module>.<attr>``.  Only ``pillars.cbam_part`` still calls a method by name (its
+    owner is rewriting it); every other builder imports its method."""
+    return getattr(importlib.import_module(f"samarkand.methods.{module}"), attr)
 
 
 def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool = False,
@@ -293,11 +269,6 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
         return None
     try:
         res = fn()
-    except Unavailable as exc:
-        sec.notices.append(Notice("unavailable", f"{what}: {exc}."))
-        sec.limits.append(f"{what}: not computed — {exc}.")
-        sec.worse("unavailable")
-        return None
     except NotInStoreError as exc:
         sec.notices.append(Notice("missing", f"{what}: {exc}. To go further, {FETCH_HINT}."))
         sec.limits.append(f"{what}: {exc}")
@@ -330,25 +301,6 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
     return res
 
 
-# --- the pillars --------------------------------------------------------------------------------------------
-# Each builder is written against the columns the method documents; when a column is absent (a method
-# changed), the table simply shows the columns that exist and the figure is skipped with a notice.
-
-SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
-
-
-def build_sections(ctx: Context, *, only: list[str] | None = None,
-                   progress: Callable[[str], None] | None = None) -> list[Section]:
-    out = []
-    for sid in SECTION_ORDER:
-        if only and sid not in only:
-            continue
-        if progress:
-            progress(sid)
-        out.append(BUILDERS[sid](ctx))
-    return out
-
-
 def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
     """Add a figure; a figure that cannot be drawn from the result is a notice, never a fake chart."""
     try:
@@ -363,12 +315,11 @@ def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
     sec.figures.append(Figure(fid, fig, caption))
 
 
-from samarkand.brief import pillars  # noqa: E402  (builders live in their own module)
+def __getattr__(name: str) -> Any:
+    """``build_sections``, ``BUILDERS`` and ``SECTION_ORDER`` moved to :mod:`samarkand.brief.pillars` (which
+    imports this module, not the other way round); this forwards old imports until their callers move."""
+    if name in ("build_sections", "BUILDERS", "SECTION_ORDER"):
+        from samarkand.brief import pillars
 
-BUILDERS: dict[str, Callable[[Context], Section]] = {
-    "dependencies": pillars.dependencies_section,
-    "partnership": pillars.partnership_section,
-    "stress": pillars.stress_section,
-    "crm": pillars.crm_section,
-    "norms": pillars.norms_section,
-}
+        return getattr(pillars, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

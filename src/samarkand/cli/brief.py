@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from samarkand.brief import SECTION_TITLES, assemble, render_html, render_pdf
-        from samarkand.brief.sections import SECTION_ORDER
+        from samarkand.brief.pillars import SECTION_ORDER
 
         if fmt is BriefFormat.pdf:
             try:
@@ -68,8 +68,7 @@ def register(app: typer.Typer) -> None:
         output.write_bytes(data)
         for s in brief.sections:
             st = s.shown_status
-            colour = {"ok": "green", "partial": "yellow", "no-data": "yellow", "unavailable": "yellow",
-                      "error": "red"}[st]
+            colour = {"ok": "green", "partial": "yellow", "no-data": "yellow", "error": "red"}[st]
             err.print(f"  [{colour}]{st:>11}[/]  {SECTION_TITLES.get(s.id, s.title)}"
                       + (f" — {s.notices[0].text[:140]}" if s.notices and st != "ok" else ""), highlight=False)
         for e in brief.errors:
