@@ -151,7 +151,7 @@ def load_user_blocs(path: Path | None = None) -> dict[str, Bloc]:
             joined[iso.upper()] = int(y0)
             if y1 is not None:
                 left[iso.upper()] = int(y1) + 1
-        out[code.upper()] = Bloc(code.upper(), spec.get("name", code), joined, left, f"user file {path}")
+        out[code.upper()] = Bloc(code.upper(), str(spec.get("name", code)), joined, left, f"user file {path}")
     return out
 
 
@@ -180,6 +180,7 @@ def blocs() -> dict[str, Bloc]:
 
 
 def is_bloc(code: str) -> bool:
+    """True for a bloc code or alias (EU27, EAEU, C5, 'EU', a user bloc)."""
     return code.upper() in blocs() or code.upper() in bloc_aliases()
 
 

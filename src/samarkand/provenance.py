@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
@@ -36,8 +36,8 @@ class _ReadOnlyDict(dict[str, Any]):
         raise TypeError(f"{type(self).__name__} is read-only: build a new one (Result.replace)")
 
     __setitem__ = __delitem__ = _refuse
-    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
-    __ior__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse
 
     def __reduce__(self) -> tuple[Any, ...]:
         return type(self), (dict(self),)
@@ -133,9 +133,9 @@ class Result:
     """
 
     table: pd.DataFrame
-    provenance: Provenance = field(default_factory=dict)  # type: ignore[assignment]
+    provenance: Mapping[str, Any] = field(default_factory=dict)
     extras: Mapping[str, pd.DataFrame] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
+    notes: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         caller = sys._getframe(2).f_globals.get("__name__", "")
@@ -148,7 +148,8 @@ class Result:
 
         A provenance derived from one still pending (see PENDING_MODULES) stays pending."""
         new_prov = changes.get("provenance")
-        if new_prov is not None and not isinstance(new_prov, Provenance) and self.provenance.missing:
+        pending = isinstance(self.provenance, Provenance) and bool(self.provenance.missing)
+        if new_prov is not None and not isinstance(new_prov, Provenance) and pending:
             changes["provenance"] = Provenance.unchecked(new_prov)
         return dataclasses.replace(self, **changes)
 

@@ -14,7 +14,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from samarkand.brief import geo
-from samarkand.formatting import headline_money as money  # the brief's and the dashboard's money labels
 
 PALETTE = ["#1f4e79", "#c0504d", "#4f8f3a", "#e09b2d", "#7a5195", "#2a9d8f", "#8c6d31", "#6b6b6b",
            "#d45087", "#3b7dd8"]
@@ -95,7 +94,8 @@ def world_map(df: pd.DataFrame, iso3: str, value: str, title: str, *, hover: str
                                 showscale=False, hoverinfo="skip", marker_line_color="#ffffff",
                                 marker_line_width=0.4, name="no data"))
     fig.add_trace(trace(df, all_label, True))
-    labels = list(groups or {})
+    groups = groups or {}
+    labels = list(groups)
     for lab in labels:
         fig.add_trace(trace(groups[lab], lab, False))
     if highlight:
@@ -251,6 +251,7 @@ def to_div(fig: go.Figure, div_id: str) -> str:
 
 
 def to_json(fig: go.Figure) -> str:
+    """A plotly figure as JSON for the page's inline script."""
     import plotly.io as pio
 
     return pio.to_json(fig, validate=False)

@@ -29,6 +29,7 @@ FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS2
 
 @dataclass
 class Headline:
+    """One headline figure of the brief: what, the figure, the context and the section it links to."""
     label: str
     value: str
     detail: str = ""
@@ -40,6 +41,7 @@ TEXT_CUT = 44
 
 @dataclass
 class Table:
+    """A table of a section: title, frame, caption and how many rows to show."""
     title: str
     frame: pd.DataFrame                     # already limited to the columns worth showing
     caption: str = ""
@@ -75,6 +77,7 @@ class Table:
 
 @dataclass
 class Figure:
+    """A chart of a section (a plotly figure) with its caption."""
     id: str
     fig: Any                                # plotly Figure
     caption: str = ""
@@ -82,12 +85,14 @@ class Figure:
 
 @dataclass
 class Notice:
+    """Something a reader must know about a section (missing data, an error)."""
     level: str                              # info | missing | error
     text: str
 
 
 @dataclass
 class Section:
+    """One pillar of the brief: headlines, paragraphs, tables, figures, notices, limits and provenance."""
     id: str
     title: str
     question: str = ""
@@ -180,6 +185,7 @@ _LABELS = {"hs6": "HS6", "hhi": "HHI", "iso3": "ISO3", "usd": "USD", "eur": "EUR
 
 
 def label(col: str) -> str:
+    """A column name as a header: 'import_hhi' → 'Import HHI'."""
     words = str(col).split("_")
     out = [_LABELS.get(w.lower(), w) for w in words]
     s = " ".join(out)
@@ -187,6 +193,7 @@ def label(col: str) -> str:
 
 
 def guess_format(col: str, s: pd.Series) -> str:
+    """How to show a column: money, share, number, int or text (from its name and values)."""
     c = str(col).lower()
     if pd.api.types.is_bool_dtype(s):
         return "bool"
@@ -203,6 +210,7 @@ def guess_format(col: str, s: pd.Series) -> str:
 
 
 def fmt_cell(v: Any, kind: str) -> str:
+    """One cell as text in the format ``kind`` (see :func:`guess_format`)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if kind == "bool":
@@ -231,6 +239,7 @@ def fmt_cell(v: Any, kind: str) -> str:
 
 
 def sort_key(v: Any) -> Any:
+    """A value a table can sort by (numbers as numbers, infinities bounded, the rest as text)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, (bool,)):
@@ -305,7 +314,7 @@ def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
     """Add a figure; a figure that cannot be drawn from the result is a notice, never a fake chart."""
     try:
         fig = make()
-    except Exception as exc:  # noqa: BLE001 — a drawing bug must show, not crash the brief
+    except Exception as exc:
         sec.notices.append(Notice("error", f"figure '{fid}' could not be drawn: {type(exc).__name__}: {exc}"))
         sec.errors.append(f"figure {fid}: {traceback.format_exc(limit=3)}")
         sec.worse("error")

@@ -1,7 +1,7 @@
 """`samarkand brief A B [--year Y] [-o brief.html] [--format html|pdf] [--dataset NAME]`: the HTML brief."""
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
@@ -10,7 +10,9 @@ import typer
 from samarkand.errors import InputError
 
 
-class BriefFormat(str, Enum):
+class BriefFormat(StrEnum):
+    """The brief's output formats."""
+
     html = "html"
     pdf = "pdf"
 
@@ -21,6 +23,8 @@ STEP_LABELS = {"context": "Opening the flows dataset", "dependencies": "Dependen
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
+
     @app.command("brief")
     def brief_cmd(
         a: str = typer.Argument(..., help="First economy (ISO3, name or bloc), e.g. EU27"),

@@ -46,5 +46,6 @@ def corridors_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("corridors", help="Closed corridors: max-flow/min-cut of Kazakhstan's export routes (crude, gas, "
                                   "cargo) when transit countries or links close.")(corridors_cmd)

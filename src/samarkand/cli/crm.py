@@ -113,4 +113,5 @@ def _read_shares(path: Path) -> pd.DataFrame:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("crm")(crm_command)

@@ -131,5 +131,6 @@ def _materials(code: str, material: str | None, stage: str | None, top: int | No
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("dependencies", help="Dependency screen: on what and on whom REPORTER depends (EC 2021 / GeoDep)."
                 )(dependencies_cmd)

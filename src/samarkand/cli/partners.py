@@ -49,7 +49,8 @@ SHORT = {"importer_extra_imports_usd": "imports_usd", "partner_share": "partner_
 
 
 AGRI_COLUMNS = {"item": "item", "eu_value_usd": "eu_value_usd", "eu_quantity_t": "eu_tonnes",
-                "yoy_growth": "yoy", "cagr": "cagr", "cagr_years": "cagr_years", "destinations": "dest", "destination_hhi": "dest_hhi",
+                "yoy_growth": "yoy", "cagr": "cagr", "cagr_years": "cagr_years", "destinations": "dest",
+                "destination_hhi": "dest_hhi",
                 "top_destination": "top", "share_of_production_to_eu": "share_of_prod"}
 
 
@@ -64,7 +65,7 @@ def _print_agrifood(res: Result, year: int) -> None:
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     console.print("[dim]by item × year and item × partner × year: --format json (extras by_item_year, detail)[/]")
-    print_provenance(res.provenance)
+    print_provenance(dict(res.provenance))
 
 
 def _print_table(res: Result, year: int) -> None:
@@ -84,8 +85,9 @@ def _print_table(res: Result, year: int) -> None:
             console.print(f"  {i}. {why}", highlight=False)
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
-    print_provenance(res.provenance)
+    print_provenance(dict(res.provenance))
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("partners")(partners_cmd)

@@ -42,7 +42,7 @@ def rebalance_cmd(
     within suppliers' capacity; infeasible plans name the binding constraint."""
     from samarkand.methods.rebalance import Objective, rebalance
 
-    check_option("--objective", objective, Objective)
+    goal: Objective = check_option("--objective", objective, Objective)
     if product is None and material is None:
         raise InputError("give a PRODUCT (HS6 code) or --material NAME")
     if product is not None and material is not None:
@@ -51,7 +51,7 @@ def rebalance_cmd(
     if w_gov is not None or w_dist is not None:
         weights = {"governance": 0.5 if w_gov is None else w_gov, "distance": 0.5 if w_dist is None else w_dist}
     res = rebalance(reporter, product, year, avoid=parse_list(avoid), favour=parse_list(favour),
-                    objective=objective, max_shift=max_shift, growth=growth, keep_buying=keep_buying,
+                    objective=goal, max_shift=max_shift, growth=growth, keep_buying=keep_buying,
                     favour_discount=favour_discount, risk_weights=weights, material=material, stage=stage,
                     dataset=dataset)
     if fmt is Format.table:
@@ -65,4 +65,5 @@ def rebalance_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("rebalance")(rebalance_cmd)

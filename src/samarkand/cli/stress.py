@@ -147,7 +147,8 @@ def _materials(reporter: str, cuts: list[str], share_cut: float, div: float | di
     if isinstance(div, dict):
         raise InputError("--materials takes one --diversion rate, not ISO3=rate pairs")
     res = st.stress_materials(cuts, share_cut=share_cut, diversion=div, eu_world_share=eu_world_share)
-    emit(res.head(top), fmt, title=f"EU27 material stress: {','.join(cuts)} cut (CRM study 2023, shares of EU sourcing)")
+    emit(res.head(top), fmt,
+         title=f"EU27 material stress: {','.join(cuts)} cut (CRM study 2023, shares of EU sourcing)")
 
 
 def _emit_monte_carlo(res: Result, draws: int, fmt: Format) -> None:
@@ -169,5 +170,6 @@ def _emit_stress(res: Result, top: int | None, fmt: Format) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("stress", help="Stress test: supplier cut-offs and coalitions, re-sourcing from other suppliers' "
                                "exports to third countries, scenario files and Monte Carlo.")(stress_cmd)

@@ -61,10 +61,11 @@ def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
     """
     from samarkand import economies
 
-    t0, p0, prov = (_tables() if trade is None or production is None
-                    else (None, None, {"dataset": "given", "source": "the caller's tables"}))
-    t = (t0 if trade is None else trade).copy()
-    p = (p0 if production is None else production).copy()
+    if trade is None or production is None:
+        t0, p0, prov = _tables()
+        t, p = (t0 if trade is None else trade).copy(), (p0 if production is None else production).copy()
+    else:
+        t, p, prov = trade.copy(), production.copy(), {"dataset": "given", "source": "the caller's tables"}
     years = sorted(int(y) for y in t["year"].unique())
     if year is None:
         year = years[-1]

@@ -54,7 +54,7 @@ def build_network(edges: pd.DataFrame, *, capacity: Capacity = "low", missing: M
     e = edges.copy()
     notes = []
     e["cap"] = e[col].astype(float)
-    e["cap_basis"] = e["capacity_status"] if "capacity_status" in e else "reported"
+    e["cap_basis"] = e.get("capacity_status", "reported")
     unknown = e["cap"].isna()
     for i in e.index[unknown]:
         thr = e.at[i, "throughput"]
@@ -244,8 +244,10 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
         yrs = ", ".join(f"{r.link} {r.export_throughput:g}" for r in e.itertuples() if pd.notna(r.export_throughput))
         notes.append(f"current exports {current:g} {unit} = Σ export_throughput ({yrs}); vintages differ, see table")
     notes.append(f"sources (no incoming link): {', '.join(e.attrs['sources'])}; exits: {', '.join(e.attrs['exits'])}")
-    mc = lambda cut: pd.DataFrame([{"link": ln, "capacity": c} for ln, (_, _, c) in zip(cut_links(cut), cut)],
-                                  columns=["link", "capacity"])
+    def mc(cut: list[tuple[str, str, float]]) -> pd.DataFrame:
+        return pd.DataFrame([{"link": ln, "capacity": c} for ln, (_, _, c) in zip(cut_links(cut), cut)],
+                            columns=["link", "capacity"])
+
     prov.update({"method": "max-flow/min-cut (networkx, Ford–Fulkerson theorem) on the corridor network; closing a "
                            "transit country removes every link crossing it",
                  "commodity": com, "capacity": capacity, "missing_capacity": missing,

@@ -51,12 +51,18 @@ LITTLE_RATIO = 0.5        # ... and its EU share is below half of its global sha
 _AGG_SQL = """
 SELECT hs6,
   sum(value_usd) AS world_exports,
-  sum(CASE WHEN list_contains($ma, exporter) AND NOT list_contains($ma, importer) THEN value_usd ELSE 0 END) AS a_exports,
-  sum(CASE WHEN list_contains($mb, exporter) AND NOT list_contains($mb, importer) THEN value_usd ELSE 0 END) AS b_exports,
-  sum(CASE WHEN list_contains($ma, importer) AND NOT list_contains($ma, exporter) THEN value_usd ELSE 0 END) AS a_imports,
-  sum(CASE WHEN list_contains($mb, importer) AND NOT list_contains($mb, exporter) THEN value_usd ELSE 0 END) AS b_imports,
-  sum(CASE WHEN list_contains($ma, exporter) AND list_contains($mb, importer) THEN value_usd ELSE 0 END) AS a_to_b,
-  sum(CASE WHEN list_contains($mb, exporter) AND list_contains($ma, importer) THEN value_usd ELSE 0 END) AS b_to_a
+  sum(CASE WHEN list_contains($ma, exporter) AND NOT list_contains($ma, importer)
+    THEN value_usd ELSE 0 END) AS a_exports,
+  sum(CASE WHEN list_contains($mb, exporter) AND NOT list_contains($mb, importer)
+    THEN value_usd ELSE 0 END) AS b_exports,
+  sum(CASE WHEN list_contains($ma, importer) AND NOT list_contains($ma, exporter)
+    THEN value_usd ELSE 0 END) AS a_imports,
+  sum(CASE WHEN list_contains($mb, importer) AND NOT list_contains($mb, exporter)
+    THEN value_usd ELSE 0 END) AS b_imports,
+  sum(CASE WHEN list_contains($ma, exporter) AND list_contains($mb, importer)
+    THEN value_usd ELSE 0 END) AS a_to_b,
+  sum(CASE WHEN list_contains($mb, exporter) AND list_contains($ma, importer)
+    THEN value_usd ELSE 0 END) AS b_to_a
 FROM flows WHERE year = $year AND value_usd > 0 {scope}
 GROUP BY hs6 ORDER BY hs6
 """
@@ -120,7 +126,8 @@ def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.Da
     ca, cb, ma, mb = check_pair(a, b, year)
     fl.require_year(year)
     scope_codes = sorted(products.domain_codes(domain)) if domain else None
-    scope, params = "", {"year": int(year)}
+    scope = ""
+    params: dict[str, Any] = {"year": year}
     if scope_codes is not None:
         scope = "AND list_contains($scope, hs6)"
         params["scope"] = scope_codes
@@ -223,9 +230,10 @@ def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc)
         hhi_after[k] = (T, old_hhi, new_hhi)
         share = from_p / T if T > 0 else float("nan")
         status = "already supplies" if from_p > 0 else "could supply"
+        supplies = f"supplies {share:.0%} of {imp} imports" if from_p > 0 else f"does not supply {imp} yet"
         why = (f"{imp} depends on {k} (extra imports {money(T)}, import HHI {old_hhi:.2f}, top supplier "
                f"{rec.top_supplier} {rec.top_supplier_share:.0%}); {par} has RCA {rca_p:.1f} with world exports "
-               f"{money(x_p)}, {'supplies ' + format(share, '.0%') + ' of ' + imp + ' imports' if from_p > 0 else 'does not supply ' + imp + ' yet'}"
+               f"{money(x_p)}, {supplies}"
                f" and sells {money(headroom)} to third countries; using it would cover {money(coverable)} and "
                f"move {imp}'s HHI {old_hhi:.2f} → {new_hhi:.2f}"
                + (" (more concentrated: the partner is already a main supplier)" if new_hhi > old_hhi + 1e-9 else ""))
@@ -247,7 +255,9 @@ def _side_summary(imp, par, dep, side_rows, hhi_after):
     h_new = h_old.copy()
     for k, (_, _, new) in hhi_after.items():
         h_new[k] = new
-    wmean = (lambda h: float((h * w).sum() / w.sum()) if w.sum() > 0 else float("nan"))
+    def wmean(h: pd.Series) -> float:
+        return float((h * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
+
     return [
         {"indicator": "dependent_products", "economy": imp, "value": float(len(dep)),
          "definition": f"products the dependency screen flags for {imp}"},
@@ -355,8 +365,8 @@ def crm_partner_view(partner: str, *, matters_share: float = MATTERS_SHARE,
     out["_o"] = out["category"].map(order)
     out = out.sort_values(["_o", "partner_eu_share", "partner_global_share"], ascending=[True, False, False],
                           na_position="last").drop(columns="_o").reset_index(drop=True)
-    prov = {**prov, "partner": code, **({"members": members} if len(members) > 1 else {}), "thresholds": {"matters_share": matters_share,
-                                                       "global_share_min": global_share_min,
-                                                       "little_ratio": little_ratio},
+    prov = {**prov, "partner": code, **({"members": members} if len(members) > 1 else {}),
+            "thresholds": {"matters_share": matters_share, "global_share_min": global_share_min,
+                           "little_ratio": little_ratio},
             "note": "EU sourcing shares are listed from 1 %; an unlisted share is below 1 % or nil"}
     return out, prov

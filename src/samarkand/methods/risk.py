@@ -188,6 +188,7 @@ def risk_weighted(fl: Any, rm: pd.DataFrame, code: str, year: int, screen: pd.Da
                                                                        prov["earlier_years"].items()) + ".")
     miss = sr[sr["missing"] != ""]
     if len(miss):
-        notes.append("risk: no index value for " + ", ".join(f"{s} ({m})" for s, m in zip(miss["supplier"], miss["missing"]))
+        notes.append("risk: no index value for "
+                     + ", ".join(f"{s} ({m})" for s, m in zip(miss["supplier"], miss["missing"]))
                      + f" — {prov['missing_values']}.")
     return out, prov, notes, sr

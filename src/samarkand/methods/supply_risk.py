@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 import duckdb
 import numpy as np
@@ -98,13 +98,13 @@ def supply_risk(hhi_gs: float | None, hhi_eu: float | None, ir: float | None, eo
     """
     if missing_inputs(hhi_gs, hhi_eu, ir, eol_rir, si_sr, scope):
         return float("nan")
-    factor = (1.0 - eol_rir) * si_sr
+    factor = (1.0 - cast(float, eol_rir)) * cast(float, si_sr)
     if scope == "GS":
-        return hhi_gs * factor
+        return cast(float, hhi_gs) * factor
     if scope == "EU":
-        return hhi_eu * factor
-    ir = max(0.0, ir)
-    return (hhi_gs * ir / 2.0 + hhi_eu * (1.0 - ir / 2.0)) * factor
+        return cast(float, hhi_eu) * factor
+    ir_ = max(0.0, cast(float, ir))
+    return (cast(float, hhi_gs) * ir_ / 2.0 + cast(float, hhi_eu) * (1.0 - ir_ / 2.0)) * factor
 
 
 def missing_inputs(hhi_gs, hhi_eu, ir, eol_rir, si_sr, scope: Scope = "GS+EU") -> list[str]:
