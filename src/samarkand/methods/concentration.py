@@ -43,6 +43,19 @@ def hhi(values: Mapping[str, float] | pd.Series | Iterable[float], *, normalise:
     return float((v * v).sum())
 
 
+def weighted_hhi(shares_: Iterable[float] | pd.Series, weights: Iterable[float] | pd.Series) -> float:
+    """Σ w_i s_i²: the HHI with each supplier's squared share weighted (risk, governance × trade factor).
+
+    Shares are taken as given (fractions); used by the rebalance objective Σ r_s x_s² and the EU criticality
+    method's HHI_WGI,t = Σ s_c² · WGI_c · t_c.
+    """
+    s = np.asarray(list(shares_), dtype=float)
+    w = np.asarray(list(weights), dtype=float)
+    if s.shape != w.shape:
+        raise ValueError("shares and weights must have the same length")
+    return float((w * s * s).sum())
+
+
 def top_n_string(shares_: pd.Series, n: int = 3, digits: int = 2) -> str:
     """'CHN 0.62; RUS 0.12; KAZ 0.09' — the n largest shares, largest first (ties by code)."""
     s = pd.Series(shares_, dtype=float)
@@ -88,3 +101,8 @@ def hhi_sql(value: str = "v", *, normalise: bool = True) -> str:
 
 
 HHI_SQL = hhi_sql("v")
+
+
+def weighted_hhi_sql(share: str, weight: str) -> str:
+    """SQL aggregate of :func:`weighted_hhi`: Σ w s² with shares as given (NULL shares count as 0)."""
+    return f"sum(coalesce({share}, 0) * coalesce({share}, 0) * {weight})"

@@ -36,7 +36,7 @@ import pandas as pd
 
 from samarkand.errors import InfeasibleError, InputError
 from samarkand.formatting import money
-from samarkand.methods.concentration import hhi
+from samarkand.methods.concentration import hhi, weighted_hhi
 
 Objective = Literal["risk_hhi", "hhi"]
 TOL = 1e-9
@@ -152,7 +152,7 @@ def optimise(p: Problem, *, max_shift: float | None, total: float = 1.0, unit: s
 
 def risk_score(shares: np.ndarray, risk: np.ndarray) -> float:
     """Σ r_s x_s² — the objective."""
-    return float((np.asarray(risk) * np.asarray(shares) ** 2).sum())
+    return weighted_hhi(shares, risk)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from samarkand.methods import concentration
-from samarkand.methods.concentration import hhi_sql
+from samarkand.methods.concentration import hhi_sql, weighted_hhi_sql
 
 WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
 Scope = Literal["GS+EU", "GS", "EU"]
@@ -86,7 +86,7 @@ def hhi_wgi_t(shares: Sequence[float], wgi: Sequence[float], t: Sequence[float])
     """Governance- and trade-weighted HHI: Σ s_c² · WGI_c · t_c (shares as fractions, WGI on 0–10)."""
     if not (len(shares) == len(wgi) == len(t)):
         raise ValueError("shares, wgi and t must have the same length")
-    return float(sum(s * s * w * f for s, w, f in zip(shares, wgi, t)))
+    return concentration.weighted_hhi(shares, [w * f for w, f in zip(wgi, t)])
 
 
 def supply_risk(hhi_gs: float | None, hhi_eu: float | None, ir: float | None, eol_rir: float | None,
@@ -154,8 +154,7 @@ def hhi_table(supply: pd.DataFrame, wgi: pd.DataFrame) -> pd.DataFrame:
                SUM(COALESCE(s.share, 0)) AS share_sum,
                SUM(CASE WHEN s.share IS NULL THEN 1 ELSE 0 END) AS n_below_0_1pct,
                {hhi_sql("s.share", normalise=False)} AS hhi,
-               SUM(CASE WHEN w.wgi_scaled IS NULL THEN 0
-                        ELSE COALESCE(s.share, 0) * COALESCE(s.share, 0) * w.wgi_scaled * s.t END) AS hhi_wgi_t,
+               {weighted_hhi_sql("s.share", "COALESCE(w.wgi_scaled, 0) * s.t")} AS hhi_wgi_t,
                STRING_AGG(CASE WHEN w.wgi_scaled IS NULL AND COALESCE(s.share, 0) > 0
                                THEN COALESCE(s.iso3, s.label) END, ',' ORDER BY s.iso3) AS missing_wgi,
                SUM(CASE WHEN w.wgi_scaled IS NULL THEN COALESCE(s.share, 0) ELSE 0 END) AS missing_wgi_share
