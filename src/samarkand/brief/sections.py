@@ -272,28 +272,18 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
     points to `samarkand data fetch` without calling the method.
     """
     if flow_based and ctx is not None and ctx.flows_problem:
-        sec.notices.append(Notice("missing", f"{what}: {ctx.flows_problem}"))
-        sec.limits.append(f"{what}: no flows in the store — {ctx.flows_problem}")
-        sec.worse("no-data")
-        return None
+        return _fail(sec, f"{what}: {ctx.flows_problem}", f"{what}: no flows in the store — {ctx.flows_problem}",
+                     "no-data")
     try:
         res = fn()
     except NotInStoreError as exc:
-        sec.notices.append(Notice("missing", f"{what}: {exc}. To go further, {FETCH_HINT}."))
-        sec.limits.append(f"{what}: {exc}")
-        sec.worse("no-data")
-        return None
+        return _fail(sec, f"{what}: {exc}. To go further, {FETCH_HINT}.", f"{what}: {exc}", "no-data")
     except InfeasibleError as exc:
         binding = f" (binding: {', '.join(exc.binding)})" if exc.binding else ""
-        sec.notices.append(Notice("missing", f"{what}: no feasible answer — {exc}{binding}"))
-        sec.limits.append(f"{what}: infeasible — {exc}{binding}")
-        sec.worse("partial")
-        return None
+        return _fail(sec, f"{what}: no feasible answer — {exc}{binding}", f"{what}: infeasible — {exc}{binding}",
+                     "partial")
     except (InputError, DataError, SamarkandError) as exc:
-        sec.notices.append(Notice("missing", f"{what}: {exc}"))
-        sec.limits.append(f"{what}: {exc}")
-        sec.worse("partial")
-        return None
+        return _fail(sec, f"{what}: {exc}", f"{what}: {exc}", "partial")
     except Exception as exc:  # a bug in a method: show it, report it, do not hide it
         msg = f"{what} failed with {type(exc).__name__}: {exc}"
         sec.notices.append(Notice("error", msg))
@@ -308,6 +298,15 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
         if n not in sec.notes:
             sec.notes.append(n)
     return res
+
+
+def _fail(sec: Section, notice: str, limit: str, status: str) -> Result | None:
+    """A method that could not answer: a notice for the reader, a line under the limits, the section's status;
+    returns None (no result) for :func:`run` to pass on."""
+    sec.notices.append(Notice("missing", notice))
+    sec.limits.append(limit)
+    sec.worse(status)
+    return None
 
 
 def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:

@@ -109,15 +109,7 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
             s = g[g["indicator"] == ind].sort_values("year")
             if s.empty:
                 continue
-            t = _trend(s["year"], s["gap"])
-            ta = _trend(s["year"], s["gap"].abs())
-            trend_rows.append({
-                "measure": f"wgi_{ind}", "reference": ref, "first_year": int(s["year"].iloc[0]),
-                "last_year": int(s["year"].iloc[-1]), "value_first": float(s["gap"].iloc[0]),
-                "value_last": float(s["gap"].iloc[-1]), "slope_per_year": t["slope_per_year"],
-                "abs_slope_per_year": ta["slope_per_year"], "p_value": ta["p_value"], "n_years": t["n_years"],
-                "direction": _direction(ta["slope_per_year"], ta["p_value"]),
-            })
+            trend_rows.append(_trend_row(f"wgi_{ind}", ref, s["year"], s["gap"]))
     governance = (pd.concat(gov_parts, ignore_index=True) if gov_parts else pd.DataFrame())
     if len(governance):
         governance = governance[["year", "indicator", "reference", "a_estimate", "ref_median", "n_members",
@@ -139,14 +131,7 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
         s = f.sort_values("year")
         if s.empty:
             continue
-        t = _trend(s["year"], s["distance"])
-        trend_rows.append({
-            "measure": f"unga_{measure}_distance", "reference": ref, "first_year": int(s["year"].iloc[0]),
-            "last_year": int(s["year"].iloc[-1]), "value_first": float(s["distance"].iloc[0]),
-            "value_last": float(s["distance"].iloc[-1]), "slope_per_year": t["slope_per_year"],
-            "abs_slope_per_year": t["slope_per_year"], "p_value": t["p_value"], "n_years": t["n_years"],
-            "direction": _direction(t["slope_per_year"], t["p_value"]),
-        })
+        trend_rows.append(_trend_row(f"unga_{measure}_distance", ref, s["year"], s["distance"]))
     foreign = pd.concat(fp_parts, ignore_index=True) if fp_parts else pd.DataFrame()
     if len(foreign):
         foreign = foreign[["year", "reference", "a_ideal_point", "ref_median", "n_members", "distance"]]
@@ -174,7 +159,7 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
         "method": "governance: gap to the reference's median WGI and its OLS trend; foreign policy: distance of "
                   "UNGA ideal points to the reference's median and its OLS trend",
         "source": f"{m_w['source']}; {m_i['source']}", "dataset": "wgi, ideal_points (shipped)",
-        "years": years_of([*governance["year"], *foreign["year"]]),
+        "years": years_of([*governance.get("year", []), *foreign.get("year", [])]),
         "thresholds": {"trend_p_value": TREND_P},
         "governance": {"dataset": m_w["source"], "version": m_w["version"], "licence": m_w["licence"],
                        "years": f"{min(governance['year'])}–{max(governance['year'])}" if len(governance) else "",
@@ -189,6 +174,18 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
     }
     return Result(table=table, provenance=prov,
                   extras={"governance": governance, "foreign_policy": foreign, "nearest": nearest}, notes=notes)
+
+
+def _trend_row(measure: str, ref: str, years: pd.Series, values: pd.Series) -> dict[str, Any]:
+    """One row of the trend table: first and last values, OLS slope of the values and of their absolute values
+    (the direction is read on |value|: a gap or distance shrinking towards 0 is converging)."""
+    t = _trend(years, values)
+    ta = _trend(years, values.abs())
+    return {"measure": measure, "reference": ref, "first_year": int(years.iloc[0]), "last_year": int(years.iloc[-1]),
+            "value_first": float(values.iloc[0]), "value_last": float(values.iloc[-1]),
+            "slope_per_year": t["slope_per_year"], "abs_slope_per_year": ta["slope_per_year"],
+            "p_value": ta["p_value"], "n_years": t["n_years"],
+            "direction": _direction(ta["slope_per_year"], ta["p_value"])}
 
 
 def _direction(slope: float, p: float) -> str:
