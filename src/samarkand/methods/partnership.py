@@ -125,24 +125,9 @@ def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.Da
     year = fl.latest_year() if year is None else int(year)
     ca, cb, ma, mb = check_pair(a, b, year)
     fl.require_year(year)
-    scope_codes = sorted(products.domain_codes(domain)) if domain else None
-    scope = ""
-    params: dict[str, Any] = {"year": year}
-    if scope_codes is not None:
-        scope = "AND list_contains($scope, hs6)"
-        params["scope"] = scope_codes
-    agg = fl.con.execute(_AGG_SQL.format(scope=scope), {**params, "ma": ma, "mb": mb}).df()
-    if agg.empty:
-        raise InputError(f"dataset '{fl.info.name}' has no flows in {year}"
-                         + (f" for domain '{domain}'" if domain else ""))
-    for who, col in ((ca, "a"), (cb, "b")):
-        if agg[f"{col}_exports"].sum() + agg[f"{col}_imports"].sum() <= 0:
-            raise InputError(f"{who} has no trade in {year} in dataset '{fl.info.name}'"
-                             + (f" for domain '{domain}'" if domain else ""))
+    scope, params = _scope(year, domain)
+    agg = _pair_aggregates(fl, scope, params, (ca, ma), (cb, mb), domain)
     X_w = float(agg["world_exports"].sum())
-    agg["rca_a"] = ti.rca(agg["a_exports"], agg["world_exports"])
-    agg["rca_b"] = ti.rca(agg["b_exports"], agg["world_exports"])
-    agg = agg.set_index("hs6")
 
     screens: dict[str, Result] = {}
     for who in (ca, cb):
@@ -167,6 +152,12 @@ def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.Da
         "rca_b": f"{cb}_rca", "world_exports": "world_exports_usd"})
     rca.insert(1, "description", rca["hs6"].map(desc).fillna(""))
     extras = {"summary": summary, "rca": rca}
+    crm_prov = None
+    if crm and economies.is_eu(ca) != economies.is_eu(cb):
+        partner = cb if economies.is_eu(ca) else ca
+        extras["crm_materials"], crm_prov = crm_partner_view(partner, matters_share=matters_share,
+                                                             global_share_min=global_share_min,
+                                                             little_ratio=little_ratio)
 
     notes = [f"RCA, TCI and trade intensity are computed on the {len(agg)} HS6 products of dataset "
              f"'{fl.info.name}' in {year}" + (f" (domain {domain})" if domain else "")
@@ -174,31 +165,58 @@ def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.Da
     for who, m in ((ca, ma), (cb, mb)):
         if len(m) > 1:
             notes.append(f"{who}: exports and imports are extra-{who} (flows between its {len(m)} members excluded)")
-    crm_prov = None
-    if crm and economies.is_eu(ca) != economies.is_eu(cb):
-        partner = cb if economies.is_eu(ca) else ca
-        view, crm_prov = crm_partner_view(partner, matters_share=matters_share,
-                                          global_share_min=global_share_min, little_ratio=little_ratio)
-        extras["crm_materials"] = view
+    prov = _provenance(fl, year, ca, cb, screens[ca], rca_threshold, domain, crm_prov)
+    return Result(table=table, provenance=prov, extras=extras, notes=notes)
+
+
+def _scope(year: int, domain: str | None) -> tuple[str, dict[str, Any]]:
+    """The SQL filter and parameters of a year and, optionally, a product domain."""
+    from samarkand import products
+
+    params: dict[str, Any] = {"year": year}
+    if domain is None:
+        return "", params
+    params["scope"] = sorted(products.domain_codes(domain))
+    return "AND list_contains($scope, hs6)", params
+
+
+def _pair_aggregates(fl: Flows, scope: str, params: dict[str, Any], a: tuple[str, list[str]],
+                     b: tuple[str, list[str]], domain: str | None) -> pd.DataFrame:
+    """Per HS6: world exports, each side's extra-bloc exports and imports, flows A→B and B→A, each side's RCA."""
+    (ca, ma), (cb, mb) = a, b
+    agg = fl.con.execute(_AGG_SQL.format(scope=scope), {**params, "ma": ma, "mb": mb}).df()
+    where = f"{params['year']} in dataset '{fl.info.name}'" + (f" for domain '{domain}'" if domain else "")
+    if agg.empty:
+        raise InputError(f"dataset '{fl.info.name}' has no flows in {params['year']}"
+                         + (f" for domain '{domain}'" if domain else ""))
+    for who, col in ((ca, "a"), (cb, "b")):
+        if agg[f"{col}_exports"].sum() + agg[f"{col}_imports"].sum() <= 0:
+            raise InputError(f"{who} has no trade in {where}")
+    agg["rca_a"] = ti.rca(agg["a_exports"], agg["world_exports"])
+    agg["rca_b"] = ti.rca(agg["b_exports"], agg["world_exports"])
+    return agg.set_index("hs6")
+
+
+def _provenance(fl: Flows, year: int, ca: str, cb: str, screen: Result, rca_threshold: float,
+                domain: str | None, crm_prov: dict[str, Any] | None) -> dict[str, Any]:
     prov: dict[str, Any] = {
         **fl.provenance([int(year)]), "a": ca, "b": cb, "year": int(year),
         "method": "opportunity = dependent product of the importer (dependency screen) × partner RCA > "
                   f"{rca_threshold:g}; headroom = partner's extra-bloc exports − exports to the importer; "
                   "coverable = min(headroom, importer's imports from others); HHI if used: partner's supply "
                   "rises by coverable, others shrink pro rata",
-        "dependency_screen": {k: screens[ca].provenance.get(k) for k in ("method", "method_source", "thresholds")},
+        "dependency_screen": {k: screen.provenance.get(k) for k in ("method", "method_source", "thresholds")},
         "rca": f"Balassa (1965) RCA_ik = (x_ik/X_i)/(x_wk/X_w) > {rca_threshold:g}, on the dataset's products",
         "tci": "Michaely (1996), World Bank Policy Research WP 1583: TCI_ij = 100·(1 − Σ_k|m_ik − x_jk|/2)",
         "tii": "TII_ij = (x_ij/X_i)/(M_j/X_w) (WITS Trade Indicators; Mikic & Gilbert 2009, UN ESCAP ST/ESCAP/2559)",
     }
-    prov["thresholds"] = {"rca": rca_threshold, **screens[ca].provenance.get("thresholds", {}),
-                          **({"matters_share": matters_share, "global_share_min": global_share_min,
-                              "little_ratio": little_ratio} if crm_prov else {})}
+    prov["thresholds"] = {"rca": rca_threshold, **screen.provenance.get("thresholds", {}),
+                          **(crm_prov["thresholds"] if crm_prov else {})}
     if domain:
         prov["domain"] = domain
     if crm_prov:
         prov["crm_study"] = crm_prov
-    return Result(table=table, provenance=prov, extras=extras, notes=notes)
+    return prov
 
 
 ROW_COLUMNS = ["importer", "partner", "hs6", "description", "status", "importer_extra_imports_usd",
