@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -37,6 +37,11 @@ import pandas as pd
 from samarkand.errors import InfeasibleError, InputError
 from samarkand.formatting import money
 from samarkand.methods.concentration import hhi, weighted_hhi
+from samarkand.options import check_option
+from samarkand.provenance import Result
+
+if TYPE_CHECKING:
+    from samarkand.store import Flows
 
 Objective = Literal["risk_hhi", "hhi"]
 TOL = 1e-9
@@ -178,8 +183,6 @@ def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str,
     notes: list[str] = []
     if objective == "hhi":
         return {s: 1.0 for s in suppliers}, {"risk": "none (objective hhi: every r_s = 1)"}, notes
-    if objective != "risk_hhi":
-        raise InputError(f"objective must be 'risk_hhi' or 'hhi', not {objective!r}")
     prov: dict = {}
     if risk is None:
         try:
@@ -220,7 +223,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
               keep_buying: float = 1.0, favour_discount: float = 0.5,
               risk: Mapping[str, float] | None = None, risk_weights: Mapping[str, float] | None = None,
               material: str | None = None, stage: str | None = None,
-              flows=None, dataset: str | None = None):
+              flows: Flows | pd.DataFrame | None = None, dataset: str | None = None) -> Result:
     """Re-allocate ``reporter``'s imports of ``product`` (HS6) — or of a CRM-study ``material`` — across
     suppliers to minimise Σ r_s·share_s² within capacity.  See the module docstring for the problem.
 
@@ -236,14 +239,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
     """
     from samarkand import economies
 
-    if max_shift is not None and not (0 < float(max_shift) <= 1):
-        raise InputError(f"max_shift must be in (0, 1], got {max_shift}")
-    if growth < 0:
-        raise InputError(f"growth must be ≥ 0, got {growth}")
-    if not (0 <= keep_buying <= 1):
-        raise InputError(f"keep_buying must be in [0, 1], got {keep_buying}")
-    if not (0 < favour_discount <= 1):
-        raise InputError(f"favour_discount must be in (0, 1], got {favour_discount}")
+    _check_parameters(objective, max_shift, growth, keep_buying, favour_discount)
     rep = economies.resolve(reporter)
     if material is not None:
         return _rebalance_material(rep, material, stage, avoid=avoid, favour=favour, objective=objective,
@@ -259,19 +255,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
     year = fl.latest_year() if year is None else int(year)
     fl.require_year(year)
     members = sorted(economies.members(rep, int(year)))
-    exp = fl.query(
-        "SELECT exporter, sum(value_usd) AS world_exports_usd, "
-        "sum(CASE WHEN list_contains(?::VARCHAR[], importer) THEN value_usd ELSE 0 END) AS to_reporter_usd "
-        "FROM flows WHERE year = ? AND hs6 = ? AND NOT list_contains(?::VARCHAR[], exporter) "
-        "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
-        [members, int(year), hs6, members])
-    if exp.empty:
-        products.check_code(hs6)  # raises when the code exists in no revision, naming close codes
-        n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
-        hint = products.describe(hs6)
-        raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
-                         f"'{fl.info.name}' ({n} HS6 codes that year); check the code or import a dataset "
-                         "that covers it")
+    exp = _suppliers(fl, hs6, year, members)
     total = float(exp["to_reporter_usd"].sum())
     if total <= 0:
         raise InputError(f"{rep} imported no {hs6} from outside in {year} (dataset '{fl.info.name}'): "
@@ -317,9 +301,43 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
             **rprov}
     if len(members) > 1:
         notes.append(f"{rep} imports are extra-{rep}: flows between its {len(members)} members are excluded")
-    from samarkand.provenance import Result
-
     return Result(table=table, provenance=prov, extras={"summary": summary, "steps": steps}, notes=notes)
+
+
+def _check_parameters(objective: str, max_shift: float | None, growth: float, keep_buying: float,
+                      favour_discount: float) -> None:
+    check_option("objective", objective, Objective)
+    if max_shift is not None and not (0 < float(max_shift) <= 1):
+        raise InputError(f"max_shift must be in (0, 1], got {max_shift}")
+    if growth < 0:
+        raise InputError(f"growth must be ≥ 0, got {growth}")
+    if not (0 <= keep_buying <= 1):
+        raise InputError(f"keep_buying must be in [0, 1], got {keep_buying}")
+    if not (0 < favour_discount <= 1):
+        raise InputError(f"favour_discount must be in (0, 1], got {favour_discount}")
+
+
+def _suppliers(fl: Flows, hs6: str, year: int, members: list[str]) -> pd.DataFrame:
+    """Each outside exporter of ``hs6``: world exports and exports to the reporter's members (USD).
+
+    No exporter at all: InputError saying whether the code exists and how many codes the dataset holds.
+    """
+    from samarkand import products
+
+    exp = fl.query(
+        "SELECT exporter, sum(value_usd) AS world_exports_usd, "
+        "sum(CASE WHEN list_contains(?::VARCHAR[], importer) THEN value_usd ELSE 0 END) AS to_reporter_usd "
+        "FROM flows WHERE year = ? AND hs6 = ? AND NOT list_contains(?::VARCHAR[], exporter) "
+        "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
+        [members, int(year), hs6, members])
+    if exp.empty:
+        products.check_code(hs6)  # raises when the code exists in no revision, naming close codes
+        n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
+        hint = products.describe(hs6)
+        raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
+                         f"'{fl.info.name}' ({n} HS6 codes that year); check the code or import a dataset "
+                         "that covers it")
+    return exp
 
 
 def _table(p: Problem, new: np.ndarray, total: float, cap_abs: np.ndarray, world: np.ndarray | None,
@@ -428,8 +446,6 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     """
     from samarkand import economies
     from samarkand.methods.partnership import STUDY_YEAR, crm_tables
-    from samarkand.provenance import Result
-
     if not economies.is_eu(rep):
         raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
                          f"not {rep}")
