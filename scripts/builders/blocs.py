@@ -3,7 +3,9 @@
 Membership is a fact of treaties, not of a shared data file: this builder is where those facts are written
 down, each row with its source.  It checks every member against the shipped country table.
 
-- EU27 (membership of each year): EU accession treaties (europa.eu, "From 6 to 27 members"); the United
+- EU27 (membership of each year): EU accession treaties, dates as listed by the European Parliament ("40 years
+  of EU enlargements", europarl.europa.eu/external/html/euenlargement: 1958 founders, 1973, 1981, 1986, 1995, 2004,
+  2007) and Croatia on 1 July 2013; the United
   Kingdom left on 31 January 2020 (Withdrawal Agreement, OJ L 29, 31.1.2020), so it counts until 2019.
 - EU27_2020: Eurostat's fixed aggregate of the 27 members after 1 February 2020, for every year.
 - EAEU: Treaty on the Eurasian Economic Union (Astana, 29 May 2014; in force 1 January 2015); Armenia joined
@@ -18,7 +20,8 @@ import pandas as pd
 
 from samarkand.reference.builder_util import write_table
 
-EU_SOURCE = "EU accession treaties (europa.eu, 'From 6 to 27 members')"
+EU_SOURCE = ("EU accession treaties; dates as listed by the European Parliament, '40 years of EU enlargements' "
+             "(europarl.europa.eu/external/html/euenlargement) and the Commission's 'Past enlargements' page")
 BREXIT_SOURCE = "Withdrawal Agreement, OJ L 29, 31.1.2020 (GBR left 31 Jan 2020)"
 EU_JOINED = {
     **dict.fromkeys(["BEL", "DEU", "FRA", "ITA", "LUX", "NLD"], 1958),
@@ -30,7 +33,8 @@ EU_JOINED = {
     **dict.fromkeys(["BGR", "ROU"], 2007),
     "HRV": 2013,
 }
-EAEU_SOURCE = "Treaty on the Eurasian Economic Union (Astana, 29 May 2014; in force 1 Jan 2015)"
+EAEU_SOURCE = ("Treaty on the Eurasian Economic Union (Astana, 29 May 2014; in force 1 Jan 2015); Armenia a member "
+               "from 2 Jan 2015, Kyrgyzstan from 12 Aug 2015")
 BLOC_NAMES = {
     "EU27": "European Union (membership of each year; GBR until 2019)",
     "EU27_2020": "European Union, fixed 2020 composition (Eurostat EU27_2020)",
