@@ -109,14 +109,15 @@ def stress_cmd(
         if diversion is not None:
             raise InputError("--monte-carlo draws the diversion rates; drop --diversion (use --low/--high/--dist)")
         with working(f"Monte Carlo stress test ({monte_carlo} draws)"):
-            res = st.stress_monte_carlo(reporter, cuts, parse_list(products) or None, domain, year, share_cut,
-                                        n=monte_carlo, dist=dist, low=low, high=high, a=beta_a,  # type: ignore[arg-type]
+            res = st.stress_monte_carlo(reporter, cuts, products=parse_list(products) or None, domain=domain,
+                                        year=year, share_cut=share_cut, n=monte_carlo,
+                                        dist=dist, low=low, high=high, a=beta_a,  # type: ignore[arg-type]
                                         b=beta_b, seed=seed, suppliers=suppliers, dataset=dataset)  # type: ignore[arg-type]
         _emit_monte_carlo(res.head(top), monte_carlo, fmt)
         return
     with working(f"stress test {reporter}: cutting {','.join(cuts)}"):
-        res = st.stress(reporter, cuts, parse_list(products) or None, domain, year, share_cut, div,
-                        suppliers=suppliers, dataset=dataset)  # type: ignore[arg-type]
+        res = st.stress(reporter, cuts, products=parse_list(products) or None, domain=domain, year=year,
+                        share_cut=share_cut, diversion=div, suppliers=suppliers, dataset=dataset)  # type: ignore[arg-type]
     _emit_stress(res, top, fmt)
 
 
