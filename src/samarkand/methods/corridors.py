@@ -146,6 +146,47 @@ def corridor_links(commodity: str = "crude", *, table: pd.DataFrame | None = Non
                               "method": "the corridor table's links for the commodity, as built and sourced"})
 
 
+def _items(given: Sequence[str] | str) -> list[str]:
+    """'RUS,BLR' or ['RUS', 'BLR'] → ['RUS', 'BLR']."""
+    given = [given] if isinstance(given, str) else given
+    return [x.strip() for item in given for x in str(item).split(",") if x.strip()]
+
+
+def _closed_countries(edges: pd.DataFrame, close_transit: Sequence[str] | str, com: str) -> list[str]:
+    """The transit countries to close, resolved to ISO3 and checked against the countries the links cross."""
+    from samarkand.economies import resolve
+
+    in_net = sorted({c for cs in edges["countries"] for c in cs})
+    out = []
+    for c in _items(close_transit):
+        try:
+            iso = resolve(c)
+        except InputError as exc:
+            raise InputError(f"close_transit: {exc}") from exc
+        if iso == "KAZ":
+            raise InputError("close_transit: KAZ is the origin of these exports, not a transit country")
+        if iso not in in_net:
+            raise InputError(f"close_transit: {iso} is not crossed by any {com} link of the network; countries "
+                             f"crossed: {', '.join(c for c in in_net if c != 'KAZ')}")
+        out.append(iso)
+    return out
+
+
+def _closed_links(edges: pd.DataFrame, close_links: Sequence[str] | str, com: str) -> list[str]:
+    """The links to close, matched case-insensitively to the network's names (close names suggested)."""
+    links = list(edges["link"])
+    lower = {ln.lower(): ln for ln in links}
+    out = []
+    for ln in _items(close_links):
+        if ln.lower() not in lower:
+            close = difflib.get_close_matches(ln.lower(), list(lower), n=3, cutoff=0.5)
+            raise InputError(f"close_links: no {com} link named '{ln}'"
+                             + (f"; did you mean {', '.join(lower[c] for c in close)}?" if close else "")
+                             + f" (links: {', '.join(links)})")
+        out.append(lower[ln.lower()])
+    return out
+
+
 def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
               close_links: Sequence[str] | str = (), capacity: Capacity = "low", *,
               missing: Missing = "throughput", table: pd.DataFrame | None = None) -> Result:
@@ -155,8 +196,6 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
     share_of_current_exports_still_leaving, min_cut_after ...); extras: ``links`` (per link: capacity used, closed,
     flow before/after, in the min-cut) and ``min_cut_before`` / ``min_cut_after``.
     """
-    from samarkand.economies import resolve
-
     check_option("capacity", capacity, Capacity)
     check_option("missing", missing, Missing)
     table, prov = _corridor_table(table)
@@ -168,35 +207,8 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
         edges["export_throughput"] = float("nan")
     edges["countries"] = edges["countries_crossed"].fillna("").map(lambda s: [c for c in s.split(";") if c])
 
-    # closures: validate against the network
-    if isinstance(close_transit, str):
-        close_transit = [close_transit]
-    if isinstance(close_links, str):
-        close_links = [close_links]
-    in_net = sorted({c for cs in edges["countries"] for c in cs})
-    closed_countries = []
-    for c in [x for item in close_transit for x in str(item).split(",") if x.strip()]:
-        try:
-            iso = resolve(c)
-        except InputError as exc:
-            raise InputError(f"close_transit: {exc}") from exc
-        if iso == "KAZ":
-            raise InputError("close_transit: KAZ is the origin of these exports, not a transit country")
-        if iso not in in_net:
-            raise InputError(f"close_transit: {iso} is not crossed by any {com} link of the network; countries "
-                             f"crossed: {', '.join(c for c in in_net if c != 'KAZ')}")
-        closed_countries.append(iso)
-    links = list(edges["link"])
-    lower = {ln.lower(): ln for ln in links}
-    closed_links = []
-    for ln in [x.strip() for item in close_links for x in str(item).split(",") if x.strip()]:
-        if ln.lower() not in lower:
-            close = difflib.get_close_matches(ln.lower(), list(lower), n=3, cutoff=0.5)
-            raise InputError(f"close_links: no {com} link named '{ln}'"
-                             + (f"; did you mean {', '.join(lower[c] for c in close)}?" if close else "")
-                             + f" (links: {', '.join(links)})")
-        closed_links.append(lower[ln.lower()])
-
+    closed_countries = _closed_countries(edges, close_transit, com)
+    closed_links = _closed_links(edges, close_links, com)
     reason = {}
     for r in edges.itertuples():
         why = [f"transit {c}" for c in r.countries if c in closed_countries]
