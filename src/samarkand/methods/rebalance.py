@@ -435,21 +435,9 @@ def _material_key(material: str, names: list[str]) -> str:
                         f"; materials: {', '.join(sorted(names)[:40])} …"))
 
 
-def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, favour, objective, max_shift,
-                        growth, favour_discount, risk, risk_weights, year):
-    """Material level on the EU CRM study 2023 (EU only).
-
-    x⁰ = the study's shares of EU sourcing for the material and stage (listed from 1 %; the unlisted remainder
-    is one fixed block 'OTHER').  The study gives no volumes, so capacity is a share bound: a country's share
-    of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
-    would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
-    """
-    from samarkand import economies
-    from samarkand.methods.partnership import STUDY_YEAR, crm_tables
-    if not economies.is_eu(rep):
-        raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
-                         f"not {rep}")
-    eu, gl, crm_prov = crm_tables()
+def _material_stage(eu: pd.DataFrame, gl: pd.DataFrame, material: str, stage: str | None) -> tuple[str, str]:
+    """The study's name of ``material`` and the stage to use (the only one with EU sourcing shares, or the one
+    given); InputError when the study has no EU sourcing shares for it."""
     gl_names = {m.lower(): m for m in gl["material"].unique()}
     eu_names = {m.lower() for m in eu["material"].unique()}
     if material.strip().lower() in gl_names and material.strip().lower() not in eu_names:
@@ -465,6 +453,25 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     stage = stage.strip().upper()
     if stage not in stages:
         raise InputError(f"{mat} has no EU sourcing shares at stage '{stage}'; stages: {', '.join(stages)}")
+    return mat, stage
+
+
+def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, favour, objective, max_shift,
+                        growth, favour_discount, risk, risk_weights, year):
+    """Material level on the EU CRM study 2023 (EU only).
+
+    x⁰ = the study's shares of EU sourcing for the material and stage (listed from 1 %; the unlisted remainder
+    is one fixed block 'OTHER').  The study gives no volumes, so capacity is a share bound: a country's share
+    of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
+    would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
+    """
+    from samarkand import economies
+    from samarkand.methods.partnership import STUDY_YEAR, crm_tables
+    if not economies.is_eu(rep):
+        raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
+                         f"not {rep}")
+    eu, gl, crm_prov = crm_tables()
+    mat, stage = _material_stage(eu, gl, material, stage)
     year = 2023 if year is None else int(year)
     e = eu[(eu["material"] == mat) & (eu["stage"] == stage)].groupby("iso3")["share"].sum()
     g = gl[(gl["material"] == mat) & (gl["stage"] == stage)].groupby("iso3")["share"].sum()
