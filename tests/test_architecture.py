@@ -293,3 +293,14 @@ def test_functions_are_short_in_the_modules_of_this_branch():
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno > 80:
                 long.append(f"{rel}:{node.name}")
     assert long == []
+
+
+def test_criticality_view_shows_the_latest_assessment_by_default():
+    from samarkand.methods.material_view import criticality_view
+
+    shipped = reference.load("crm_criticality")
+    latest = int(shipped["year"].max())
+    res = criticality_view()
+    assert set(res.table["year"]) == {latest}
+    assert len(res.table) == int((shipped["year"] == latest).sum())
+    assert any(f"latest assessment ({latest})" in n for n in res.notes)

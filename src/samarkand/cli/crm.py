@@ -73,11 +73,9 @@ def crm_command(
         res = material_profile(material, stage, wgi_years=wy)
         emit(res, fmt, title=f"{res.provenance['material']}: concentration of global supply (GS) and EU sourcing (EU)")
     else:
-        res = crm.criticality(year)
-        if year is None:
-            res = res.where(year=int(res.table["year"].max())).with_notes(
-                "latest assessment shown; --year 2011|2014|2017|2020|2023 for another")
-        emit(res, fmt, title="EU criticality (SR, EI) with thresholds EI >= 2.8 and SR >= 1.0")
+        from samarkand.methods.material_view import criticality_view
+
+        emit(criticality_view(year), fmt, title="EU criticality (SR, EI) with thresholds EI >= 2.8 and SR >= 1.0")
 
 
 BENCHMARK_COLUMNS = ["item", "material", "stage", "top_third_country", "top_third_share", "breach", "eu_member_share",

@@ -83,6 +83,19 @@ def material_view(material: str | None = None, stage: str | None = None, *,
     return Result(table=out, provenance=prov, notes=notes)
 
 
+def criticality_view(year: int | None = None) -> Result:
+    """The EU criticality table (:func:`samarkand.methods.crm.criticality`) of one assessment: ``year``, or the
+    latest assessment when no year is given (noted)."""
+    from samarkand.methods import crm
+
+    res = crm.criticality(year)
+    if year is not None:
+        return res
+    latest = int(res.table["year"].max())
+    return res.where(year=latest).with_notes(f"latest assessment ({latest}) shown; give a year "
+                                             "(2011, 2014, 2017, 2020, 2023) for another")
+
+
 def material_profile(material: str, stage: str | None = None, *,
                      wgi_years: Sequence[int] | None = None) -> Result:
     """One material: concentration of global supply and EU sourcing (HHI, HHI_WGI,t) with, as extras, its
