@@ -178,13 +178,14 @@ def test_cbam(client):
     years = {x["year"] for x in b["rows"]}
     assert years == {2026, 2027}
     x = b["rows"][0]
-    # cost = tonnes × intensity × (1 + mark-up) × payable share × (EU price − origin price)
-    assert x["cost_eur"] == pytest.approx(x["tonnes"] * x["intensity"] * (1 + x["markup"]) * x["payable_share"]
+    # IR 2025/2620 netting: (tonnes × intensity × (1 + mark-up) − tonnes × CBAM factor × CSCF × benchmark) × price
+    assert x["cost_eur"] == pytest.approx((x["tonnes"] * x["intensity"] * (1 + x["markup"]) - x["tonnes"]
+                                           * x["cbam_factor"] * x["cscf"] * x["benchmark"])
                                           * (x["eu_price"] - x["origin_price"]))
-    b2 = client.get("/api/cbam", params={"exporter": "KAZ", "year_from": 2026, "year_to": 2026,
-                                         "ets_price": 40}).json()
-    y0 = [r for r in b["rows"] if r["year"] == 2026]
-    assert sum(r["cost_eur"] for r in b2["rows"]) == pytest.approx(sum(r["cost_eur"] for r in y0) / 2)  # 40 vs 80
+    assert x["cost_low_eur"] <= x["cost_eur"] <= x["cost_high_eur"] and x["price_path"] == "gmk-consensus"
+    b2, b4 = (client.get("/api/cbam", params={"exporter": "KAZ", "year_from": 2026, "year_to": 2026,
+                                              "ets_price": p}).json() for p in (40, 80))
+    assert sum(r["cost_eur"] for r in b2["rows"]) == pytest.approx(sum(r["cost_eur"] for r in b4["rows"]) / 2)
 
 
 def test_alignment(client):

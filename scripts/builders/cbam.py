@@ -13,6 +13,10 @@ its source; an empty cell means *not found*, never zero).  Tables:
 - ``kaz_cbam_exports_eu``: Kazakhstan's CBAM-relevant exports to EU members found in official statistics
   (BACI = reconciled UN Comtrade), plus rows stating what was *not* found.
 - ``kazets_price``: KazETS allowance price quotes (KZT).
+- ``cbam_benchmarks``: the CBAM benchmarks of IR (EU) 2025/2620 Annex point 5.3 by CN8, column (A actual data,
+  B default values), production route and production-year period, from a secondary transcription.
+- ``ets_price_paths``: the published 2026 quarterly CBAM certificate prices and the sourced EU ETS price outlooks,
+  each point with its source, assigned to a named outlook (or kept as context, with the reason).
 """
 from __future__ import annotations
 
@@ -32,6 +36,20 @@ MARKUP_SECTORS = {"iron and steel": "default_value_markup_iron_steel_aluminium_c
                   "cement": "default_value_markup_iron_steel_aluminium_cement_hydrogen",
                   "hydrogen": "default_value_markup_iron_steel_aluminium_cement_hydrogen",
                   "fertilisers": "default_value_markup_fertilisers"}
+
+
+# Which years' CBAM factor a stored source states (facts/cbam/cbam_formula.md §3, README_benchmarks.md gap 4).
+FACTOR_FIRM = ("97.5 % in 2026: Argus, S&P Global Platts, a Korean government worked example and several repository "
+               "notes (facts/cbam/cbam_formula.md §3)")
+FACTOR_SECONDARY = ("payable share 2027 5 %, 2028 10 %, 2029 22.5 %, 2030 48.5 % from a secondary repository note "
+                    "(facts/cbam/cbam_formula.md §3)")
+FACTOR_UNREAD = ("Directive 2003/87/EC Art. 10a(1a) was not read for 2031–2033 (facts/cbam/README_benchmarks.md, "
+                 "gap 4); the value is the Directive's table as quoted in one repository note: an assumption")
+FACTOR_STATUS = {2026: ("sourced", FACTOR_FIRM), 2027: ("sourced", FACTOR_SECONDARY),
+                 2028: ("sourced", FACTOR_SECONDARY), 2029: ("sourced", FACTOR_SECONDARY),
+                 2030: ("sourced", FACTOR_SECONDARY),
+                 2034: ("sourced", "from 2034 'no CBAM factor shall apply' (Directive text as quoted in a repository "
+                                   "note; 0 % by 2034 also on dehst.de)")}
 
 
 def _yes(s: pd.Series) -> pd.Series:
@@ -89,6 +107,9 @@ def schedule(shared: Path) -> pd.DataFrame:
     out["source_price_rule"] = s["source_price_rule"]
     out["source_proposal"] = s["source_proposal"]
     out["note"] = s["note"]
+    status = {y: FACTOR_STATUS.get(y, ("assumption", FACTOR_UNREAD)) for y in out["year"]}
+    out["factor_status"] = [status[y][0] for y in out["year"]]
+    out["factor_basis"] = [status[y][1] for y in out["year"]]
     return out
 
 
@@ -146,7 +167,8 @@ def kaz_exports(shared: Path) -> pd.DataFrame:
     return pd.concat([out, extra.astype(out.dtypes.to_dict())], ignore_index=True)
 
 
-def build(shared: Path) -> list[str]:
+def _write_law(shared: Path) -> None:
+    """Annex I, the schedule and the default values."""
     from samarkand import reference
 
     nomen = set(reference.load("hs2022")["hs6"]) if "hs2022" in reference.available() else set()
@@ -178,9 +200,11 @@ def build(shared: Path) -> list[str]:
                   "payable_share = 1 - free_allocation_share.",
                   "free_allocation_share_proposal_com2026_616 is a Commission PROPOSAL, not law.",
                   "Fertiliser mark-up 1 % is from one third-party analysis of the IR 2025/2621 annex columns.",
-                  "No default-value mark-up found for electricity (markup_electricity empty)."],
+                  "No default-value mark-up found for electricity (markup_electricity empty).",
+                  "factor_status: sourced where a stored source states the year's CBAM factor; assumption for "
+                  "2031–2033 (the Directive was not read for those years), factor_basis says which."],
         "string_columns": ["certificate_price_rule", "source_free_allocation", "source_markup",
-                           "source_price_rule", "source_proposal", "note"],
+                           "source_price_rule", "source_proposal", "note", "factor_status", "factor_basis"],
     })
     dv = default_values(shared, nomen)
     write_table("cbam_default_values", dv, {
@@ -199,6 +223,10 @@ def build(shared: Path) -> list[str]:
         "string_columns": ["good", "cn_code", "hs6", "sector", "country", "production_route", "legal_act",
                            "source", "note"],
     })
+
+
+def _write_trade(shared: Path) -> None:
+    """Kazakhstan's exports to EU members and the KazETS quotes."""
     kx = kaz_exports(shared)
     write_table("kaz_cbam_exports_eu", kx, {
         "title": "Kazakhstan's CBAM-relevant exports to EU members (tonnes, value), with the gaps stated",
@@ -224,4 +252,158 @@ def build(shared: Path) -> list[str]:
         "notes": ["Two quotes only, in KZT; no series and no sourced KZT/EUR rate, so no EUR value."],
         "string_columns": ["date", "price_type", "unit", "source", "note"],
     })
-    return ["cbam_annex_i", "cbam_schedule", "cbam_default_values", "kaz_cbam_exports_eu", "kazets_price"]
+
+
+def build(shared: Path) -> list[str]:
+    _write_law(shared)
+    _write_trade(shared)
+    bm = benchmarks(shared)
+    write_table("cbam_benchmarks", bm, BENCHMARKS_META)
+    pp = price_paths(shared)
+    write_table("ets_price_paths", pp, PRICE_PATHS_META)
+    return ["cbam_annex_i", "cbam_schedule", "cbam_default_values", "kaz_cbam_exports_eu", "kazets_price",
+            "cbam_benchmarks", "ets_price_paths"]
+
+
+# --------------------------------------------------------------------------------- benchmarks (IR 2025/2620)
+BENCHMARK_SOURCE = ("Commission Implementing Regulation (EU) 2025/2620, Annex point 5.3 (CBAM benchmarks; OJ L "
+                    "22.12.2025, http://data.europa.eu/eli/reg_impl/2025/2620/oj) — read from a SECONDARY "
+                    "TRANSCRIPTION: neod00/cbam-local-pwa public/reference/cbam-benchmarks.json (commit d4a8ecf) of "
+                    "the Commission workbook 'CBAM Benchmarks_20260206.xlsx'")
+BENCHMARKS_META = {
+    "title": "CBAM benchmarks (tCO2e per tonne) by CN8, column, production route and production years",
+    "source": BENCHMARK_SOURCE,
+    "licence": LEGAL_LICENCE,
+    "version": "IR (EU) 2025/2620 as adopted (16.12.2025); workbook of 06.02.2026",
+    "built_from": [f"{FACTS}/cbam_benchmarks.csv"],
+    "notes": ["Secondary transcription, not the Official Journal (every row: source_type 'secondary'); a repository "
+              "reconciliation reports all rows equal to the EUR-Lex extraction.",
+              "column A = BMg* (actual data, process only, Annex point 3.1 Eq. 2); column B = BMg (default values, "
+              "Annex point 4 Eq. 6, and precursors without supplier data).",
+              "route: C/D/E carbon steel BF-BOF / DRI-EAF / scrap-EAF; F/G/H low-alloy steel on the same routes; "
+              "J high-alloy steel (EAF); K/L primary / secondary aluminium; A/B grey / white clinker and cement; "
+              "empty = single value.",
+              "year_from/year_to: production years (1) 2026–27, (2) 2028–30; a single value covers 2026–30. No "
+              "benchmark is set for production after 2030.",
+              "Recital 35: the 2026 values rest on estimated ETS benchmarks and were to be updated from 1.1.2027; "
+              "no amending act was found. Not read: 148 iron-and-steel CN codes (7225 92/99, 7226–7229, "
+              "7301–7308, 7309 00 10/30/51/59) and part of 7225 91 00.",
+              "Draft values (e.g. ferro-chromium 2.005 / 1.881, Metalnomist Feb 2026) are unreconciled and not "
+              "included."],
+    "string_columns": ["cn_code", "hs6", "description", "column", "route", "route_label", "corroboration",
+                       "source_type"],
+}
+ROUTE_RE = re.compile(r"\(([A-L])\) ([^+]+)")
+PERIOD_RE = re.compile(r"\((1|2)\) production years (\d{4})-(\d{2})")
+
+
+def benchmarks(shared: Path) -> pd.DataFrame:
+    """One row per CN8 × column × route × period, parsed from the transcription's 'production_route' text."""
+    src = shared / FACTS / "cbam_benchmarks.csv"
+    b = pd.read_csv(src, dtype=str, keep_default_na=False)
+    if b["source_url"].nunique() != 1 or not b["legal_source"].str.contains("2025/2620").all():
+        raise ValueError(f"{src}: rows from another source or act; the table meta names a single source")
+    rows = []
+    for i, r in b.iterrows():
+        where = f"{src} row {i + 2}"
+        if not re.fullmatch(r"\d{8}", r["cn_code"]):
+            raise ValueError(f"{where}: bad CN8 code {r['cn_code']!r}")
+        column, _, indicator = r["production_route"].partition(" | ")
+        col = re.match(r"Column (A|B) ", column)
+        if col is None:
+            raise ValueError(f"{where}: no 'Column A/B' in {r['production_route']!r}")
+        route = ROUTE_RE.search(indicator)
+        period = PERIOD_RE.search(indicator)
+        if route is None and period is None and not indicator.startswith("single value"):
+            raise ValueError(f"{where}: unknown route/period indicator {indicator!r}")
+        value = float(r["benchmark_tco2_per_t"])
+        if value < 0:
+            raise ValueError(f"{where}: negative benchmark")
+        y0, y1 = (2026, 2030) if period is None else (int(period[2]), 2000 + int(period[3]))
+        rows.append({"cn_code": r["cn_code"], "hs6": r["cn_code"][:6], "description": r["description"],
+                     "column": col[1], "route": route[1] if route else None,
+                     "route_label": route[2].strip() if route else None, "year_from": y0, "year_to": y1,
+                     "benchmark": value,
+                     "corroboration": r["quote_or_location"].partition("corroboration: ")[2] or None,
+                     "source_type": r["source_type"]})
+    out = pd.DataFrame(rows)
+    key = ["cn_code", "column", "route", "year_from"]
+    dup = out[out.duplicated(key, keep=False)]
+    if len(dup):
+        raise ValueError(f"{src}: two values for {dup[key].drop_duplicates().values.tolist()[:3]}")
+    return out
+
+
+# --------------------------------------------------------------------------------- certificate prices, outlooks
+PRICE_PATHS_META = {
+    "title": "2026 CBAM certificate prices and sourced EU ETS price outlooks (EUR per tCO2e)",
+    "source": "facts/cbam/ets_price_paths.csv: Commission 'Price of CBAM certificates' page as cited by Fendler "
+              "Salva, Carbonstop and repository notes (2026 Q1–Q3); Reuters poll via SteelOrbis; GMK Center; "
+              "BloombergNEF via Solarbe Global; ABN AMRO; Veyt; Brannvoll ApS via CemNet (URL per row)",
+    "licence": "facts quoted with their sources and URLs",
+    "version": "prices and outlooks published to October 2026",
+    "built_from": [f"{FACTS}/ets_price_paths.csv"],
+    "notes": ["role 'certificate': the official CBAM certificate price of a 2026 quarter (IR (EU) 2025/2548); Q4 "
+              "2026 (due 4 Jan 2027) was not found.",
+              "role 'anchor': a published point of the named outlook; years between and after anchors are not "
+              "published (the method interpolates or holds them and labels each year so).",
+              "role 'context': kept for reference, used by no outlook; 'note' says why (older vintage, superseded "
+              "by the certificate price, approximate or unverified).",
+              "All points are secondary quotes (news, analyst pages, repository notes); none was read at source."],
+    "string_columns": ["outlook", "role", "scenario", "source", "url", "note"],
+}
+# outlook id → (rule on the 'scenario' text, years used as anchors). Points a rule matches in other years are
+# context (the 2026 figures are superseded by the published certificate prices).
+OUTLOOK_RULES = {
+    "gmk-consensus": (r"^GMK Center consensus (median|\(per one repo note only\))", {2027, 2030}),
+    "gmk-low": (r"^GMK Center consensus - low end", {2030}),
+    "gmk-high": (r"^GMK Center consensus - high end", {2030}),
+    "reuters-jan2026": (r"^Reuters poll", {2027, 2028}),
+    "bnef": (r"^BloombergNEF current-policy outlook", {2030, 2035}),
+    "abn-amro": (r"^ABN AMRO baseline", {2030, 2035}),
+    "veyt": (r"^Veyt base case", {2030}),
+    "market-forward": (r"^Market forward", {2030}),
+}
+CONTEXT_REASONS = [(r"^Veyt forecast \(2024 vintage\)", "older vintage of Veyt's forecast, replaced by its base case"),
+                   (r"^Analysts \(Carbon Pulse", "approximate ('around EUR200'); ABN AMRO's 2035 point is used"),
+                   (r"Fit for 55", "unverified secondary note; no impact-assessment document read"),
+                   (r"", "outside 2027–2035 or superseded for 2026 by the published certificate prices")]
+
+
+def _price_role(scenario: str, year: int) -> tuple[str | None, str, str | None]:
+    """(outlook, role, note) of one row of ets_price_paths.csv."""
+    if scenario.startswith("OFFICIAL CBAM certificate price"):
+        return None, "certificate", None
+    for outlook, (rule, years) in OUTLOOK_RULES.items():
+        if re.search(rule, scenario) and year in years:
+            return outlook, "anchor", None
+    reason = next(why for rule, why in CONTEXT_REASONS if re.search(rule, scenario))
+    return None, "context", reason
+
+
+def price_paths(shared: Path) -> pd.DataFrame:
+    src = shared / FACTS / "ets_price_paths.csv"
+    p = pd.read_csv(src, dtype=str, keep_default_na=False)
+    rows = []
+    for i, r in p.iterrows():
+        m = re.fullmatch(r"(\d{4})(?:-Q([1-4]))?", r["year"].strip())
+        if m is None:
+            raise ValueError(f"{src} row {i + 2}: bad year {r['year']!r}")
+        year, price = int(m[1]), float(r["price_eur"])
+        if price < 0:
+            raise ValueError(f"{src} row {i + 2}: negative price")
+        outlook, role, note = _price_role(r["scenario"], year)
+        if (role == "certificate") != (m[2] is not None):
+            raise ValueError(f"{src} row {i + 2}: a quarter must be an official certificate price and vice versa")
+        rows.append({"outlook": outlook, "role": role, "year": year, "quarter": int(m[2]) if m[2] else None,
+                     "price_eur": price, "scenario": r["scenario"], "source": r["source"],
+                     "url": r["url"] or None, "note": note})
+    out = pd.DataFrame(rows)
+    out["quarter"] = out["quarter"].astype("Int64")
+    missing = set(OUTLOOK_RULES) - set(out["outlook"].dropna())
+    if missing:
+        raise ValueError(f"{src}: no anchor for outlooks {sorted(missing)}")
+    dup = out[out["role"] == "anchor"].duplicated(["outlook", "year"], keep=False)
+    if dup.any():
+        raise ValueError(f"{src}: two anchors for one outlook and year")
+    return out

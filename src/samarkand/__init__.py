@@ -38,10 +38,16 @@ _LAZY = {
     "crm": ("samarkand.methods.crm", None),
     "cbam": ("samarkand.methods.cbam", "cbam"),
     "alignment": ("samarkand.methods.alignment", "alignment"),
+    "votes": ("samarkand.methods.votes", "votes"),
     "brief": ("samarkand.brief", "build_brief"),
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __dir__() -> list[str]:
+    """Tab completion lists the lazily loaded public API too."""
+    return sorted(set(globals()) | set(__all__))
 
 
 def __getattr__(name: str) -> Any:

@@ -22,7 +22,7 @@ REQUIRED_KEYS = ("method", "source", "dataset", "years", "thresholds")
 #: Modules owned by other branches whose Results did not yet carry every required key when provenance became
 #: typed: their provenance is kept as given (with the missing keys listed in ``Provenance.missing``).  The lead
 #: empties this set once those branches are merged; a module not listed here gets a ProvenanceError.
-PENDING_MODULES = frozenset({"samarkand.methods.crm", "samarkand.methods.cbam", "samarkand.methods.stress"})
+PENDING_MODULES = frozenset({"samarkand.methods.crm", "samarkand.methods.stress"})
 
 
 class ProvenanceError(TypeError):

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from samarkand.brief import figures as F
-from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, display_name,
-                                      method, run)
+from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
 from samarkand.economies import EU_CODES, is_eu
 from samarkand.formatting import headline_money
 from samarkand.methods import alignment, corridors, crm, stress
 from samarkand.methods.agrifood import partner_view as agrifood_view
+from samarkand.methods.cbam import cbam
 from samarkand.methods.dependencies import dependencies
 from samarkand.methods.material_view import material_view
 from samarkand.methods.partnership import ScreenMethod, partnership
@@ -529,36 +529,52 @@ def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str
 
 
 def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_price: float | None = None) -> None:
+    """The CBAM cost of the pair's exporter to the EU over the horizon: headline card, table by year, chart."""
+    from samarkand.methods.cbam import CBAM_YEARS
+
     exporter = exporter or cbam_exporter(ctx)
-    kw = {} if ets_price is None else {"ets_price": ets_price}
-    cb = run(sec, f"CBAM cost of {exporter}'s exports to the EU, 2026–2034",
-             lambda: method("cbam", "cbam")(exporter, years=range(2026, 2035), flows=ctx.flows, **kw))
-    if cb is not None:
-        by_year = cb.extras.get("by_year")
-        t = cb.table
-        if by_year is not None and not by_year.empty:
-            y0, y1 = by_year.iloc[0], by_year.iloc[-1]
-            sec.headlines.append(Headline(f"CBAM cost on {exporter}'s exports to the EU",
-                                          f"EUR {y0['cost_eur'] / 1e6:,.1f} m → {y1['cost_eur'] / 1e6:,.1f} m",
-                                          f"{int(y0['year'])} → {int(y1['year'])}; "
-                                          f"{y1['cost_share_of_value']:.1%} of "
-                                          f"export value in {int(y1['year'])}", sec.id))
-            sec.tables.append(Table("CBAM cost by year (all goods)", by_year, max_rows=12))
-        d = t.assign(good=t["hs6"] + " " + t["description"].str.slice(0, 26))
-        _fig(sec, "cbam-cost", lambda: F.stacked_bars(d, "year", "cost_eur", "good",
-                                                      f"CBAM cost on {exporter}'s exports to the EU by year (EUR)",
-                                                      ytitle="EUR"),
-             "Cost = tonnes × intensity × (1 + mark-up) × payable share (1 − free allocation kept) × "
-             "(EU price − "
-             "price paid at origin); quantities held at the base year.")
-        bg = cb.extras.get("by_good")
-        if bg is not None:
-            sec.tables.append(Table("Which goods carry the cost (2026–2034)", bg, max_rows=15))
-        sec.tables.append(Table("CBAM cost per good and year", t[cols(t, "year", "hs6", "description", "tonnes",
-                                                                      "intensity", "markup", "free_allocation_share",
-                                                                      "payable_share", "eu_price", "cost_eur",
-                                                                      "cost_share_of_value", "intensity_source")],
-                                max_rows=20))
+    kw: dict[str, Any] = {} if ets_price is None else {"ets_price": ets_price}
+    span = f"{CBAM_YEARS[0]}–{CBAM_YEARS[-1]}"
+    cb = run(sec, f"CBAM cost of {exporter}'s exports to the EU, {span}",
+             lambda: cbam(exporter, years=CBAM_YEARS, flows=ctx.flows, **kw))
+    if cb is None:
+        return
+    by_year = cb.extras.get("by_year")
+    t = cb.table
+    if by_year is not None and not by_year.empty:
+        sec.headlines.append(cbam_card(exporter, by_year, cb.provenance, sec.id))
+        sec.tables.append(Table("CBAM cost by year (all goods)", by_year, max_rows=12))
+    d = t.assign(good=t["hs6"] + " " + t["description"].str.slice(0, 26))
+    _fig(sec, "cbam-cost", lambda: F.stacked_bars(d, "year", "cost_eur", "good",
+                                                  f"CBAM cost on {exporter}'s exports to the EU by year (EUR, "
+                                                  "central case)", ytitle="EUR"),
+         "Certificates = tonnes × embedded emissions (default value × (1 + mark-up), or actual) − tonnes × CBAM "
+         "factor × correction factor × CBAM benchmark (IR 2025/2620); cost = certificates × (EU price − price "
+         "paid at origin); quantities held at the base year.")
+    bg = cb.extras.get("by_good")
+    if bg is not None:
+        sec.tables.append(Table(f"Which goods carry the cost ({span})", bg, max_rows=15))
+    sec.tables.append(Table("CBAM cost per good and year", t[cols(t, "year", "hs6", "description", "tonnes",
+                                                                  "intensity", "markup", "cbam_factor", "benchmark",
+                                                                  "certificates_tco2e", "eu_price", "price_path",
+                                                                  "cost_low_eur", "cost_eur", "cost_high_eur",
+                                                                  "benchmark_ref", "intensity_source")],
+                            max_rows=20))
+
+
+def cbam_card(exporter: str, by_year: pd.DataFrame, prov: Mapping[str, Any], section_id: str) -> Headline:
+    """The CBAM headline: first and last year, each low–central–high, with the coverage caveat on the card."""
+    y0, y1 = by_year.iloc[0], by_year.iloc[-1]
+
+    def rng(r: pd.Series) -> str:
+        return (f"EUR {r['cost_eur'] / 1e6:,.1f} m ({r['cost_low_eur'] / 1e6:,.1f}–"
+                f"{r['cost_high_eur'] / 1e6:,.1f})")
+
+    caveat = prov.get("coverage") or f"volumes: {prov.get('goods_source', 'flows')}"
+    detail = (f"{int(y0['year'])} → {int(y1['year'])}, central (low–high); central price path "
+              f"{y1['price_path']}; {y1['cost_share_of_value']:.1%} of export value in {int(y1['year'])}. "
+              f"{caveat[0].upper() + caveat[1:]}")
+    return Headline(f"CBAM cost on {exporter}'s exports to the EU", f"{rng(y0)} → {rng(y1)}", detail, section_id)
 
 
 def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:

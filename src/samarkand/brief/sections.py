@@ -7,7 +7,6 @@ failing or showing anything invented.  The dashboard (``samarkand.web``) renders
 """
 from __future__ import annotations
 
-import importlib
 import math
 import traceback
 from collections.abc import Callable
@@ -257,12 +256,6 @@ def cols(df: pd.DataFrame, *names: str) -> list[str]:
 
 
 # --- running a method ---------------------------------------------------------------------------------------
-
-def method(module: str, attr: str) -> Callable[..., Any]:
-    """``samarkand.methods.<module>.<attr>``.  Only ``pillars.cbam_part`` still calls a method by name (its
-    owner is rewriting it); every other builder imports its method."""
-    return getattr(importlib.import_module(f"samarkand.methods.{module}"), attr)
-
 
 def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool = False,
         ctx: Context | None = None) -> Result | None:

@@ -21,7 +21,7 @@ app = typer.Typer(
 
 # command modules, in help order; each defines register(app)
 COMMAND_MODULES = ["data", "dependencies", "partners", "rebalance", "stress", "corridors", "crm", "cbam",
-                   "alignment", "brief", "serve"]
+                   "alignment", "brief", "serve", "votes"]
 
 
 def _register_all() -> None:
@@ -39,26 +39,51 @@ _register_all()
 
 
 def main() -> None:
-    """Console entry point: run the app, mapping samarkand errors to exit status 2."""
+    """Console entry point: run the app; a samarkand error or an OSError is one line on stderr, exit status 2."""
     from samarkand.cli.common import normalise_argv
 
     try:
         app(args=normalise_argv(sys.argv[1:]), prog_name="samarkand", standalone_mode=False)
     except SamarkandError as exc:
-        from rich.console import Console
-
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _fail(str(exc))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(1)
+    except BrokenPipeError:              # `samarkand ... | head`: the reader left; nothing to say
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:
+        _fail(describe_os_error(exc))
     except Exception as exc:  # usage errors (bad option value, unknown option) arrive here with standalone_mode=False
         usage_errors = _usage_error_types()
         if isinstance(exc, usage_errors):
             exc.show()
             sys.exit(2)
+        from rich.errors import MarkupError
+
+        if isinstance(exc, MarkupError):   # a command printed unescaped text through its own console
+            _fail(f"could not print the output ({exc})")
         raise
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'cannot write /path: No space left on device' — the path and the cause, no traceback."""
+    cause = exc.strerror or str(exc) or type(exc).__name__
+    paths = [str(p) for p in (exc.filename, exc.filename2) if p is not None]
+    if paths:
+        return f"{' → '.join(paths)}: {cause}"
+    return cause
+
+
+def _fail(message: str) -> None:
+    """One line on stderr, never parsed as rich markup, then exit status 2."""
+    from rich.console import Console
+    from rich.text import Text
+
+    line = message.replace("\r", " ").replace("\n", " ")
+    Console(stderr=True).print(Text.assemble(("error:", "bold red"), " ", line), highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 def _usage_error_types() -> tuple[type, ...]:

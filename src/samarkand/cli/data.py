@@ -5,19 +5,20 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
-                           TransferSpeedColumn)
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
 from rich.table import Table
 
 from samarkand.cli.common import parse_years
-from samarkand.cli.output import Format, console
+from samarkand.cli.output import Format, console, err_console
 
 data_app = typer.Typer(help="The data home: list, import and fetch trade-flow datasets.", no_args_is_help=True)
 
 
 def _bytes_progress() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    TimeRemainingColumn(), console=console, transient=False)
+                    TimeRemainingColumn(), console=err_console, transient=True,
+                    disable=not err_console.is_terminal)      # no bar, no blank line in scripts' stderr
 
 
 @data_app.command("list")
@@ -51,18 +52,18 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
     if fmt is Format.csv:
         rows.to_csv(sys.stdout, index=False)
         return
-    t = Table(title=f"Datasets in {store.home}", header_style="bold")
+    t = Table(title=f"Datasets in {escape(str(store.home))}", header_style="bold")
     for c in rows.columns:
         t.add_column(c, overflow="fold")
     for r in rows.itertuples(index=False):
-        t.add_row(*["✓" if v is True else ("" if v is False else str(v)) for v in r])
+        t.add_row(*["✓" if v is True else ("" if v is False else escape(str(v))) for v in r])
     console.print(t)
     if refs:
         t = Table(title="Shipped reference tables", header_style="bold")
         for c in ("table", "title", "source", "licence", "rows"):
             t.add_column(c, overflow="fold")
         for r in refs:
-            t.add_row(r["table"], str(r["title"]), str(r["source"]), str(r["licence"]), str(r["rows"]))
+            t.add_row(*(escape(str(r[c])) for c in ("table", "title", "source", "licence", "rows")))
         console.print(t)
 
 
@@ -70,15 +71,18 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
 def import_cmd(
     path: Path = typer.Argument(..., help="BACI zip/CSV, Comtrade CSV, or a CSV/Parquet table"),
     source: Optional[str] = typer.Option(None, "--source", help="baci | comtrade | table (default: detected)"),
-    name: Optional[str] = typer.Option(None, "--name", help="dataset name (default from the file, e.g. baci-hs22-v202501)"),
+    name: Optional[str] = typer.Option(None, "--name",
+                                       help="dataset name (default from the file, e.g. baci-hs22-v202501)"),
     replace: bool = typer.Option(False, "--replace", help="replace a dataset of the same name, atomically"),
     years: Optional[str] = typer.Option(None, "--years", help="only these years, e.g. 2022 2023 or 2018-2023"),
-    mapping: Optional[str] = typer.Option(None, "--map", help="table: year=COL,exporter=COL,importer=COL,hs6=COL,value_usd=COL[,quantity_t=COL]"),
+    mapping: Optional[str] = typer.Option(None, "--map", help="table: year=COL,exporter=COL,importer=COL,hs6=COL,"
+                                                              "value_usd=COL[,quantity_t=COL]"),
     value_unit: str = typer.Option("usd", "--value-unit", help="table: usd | kusd | musd"),
     quantity_unit: str = typer.Option("t", "--quantity-unit", help="table: t | kg"),
     country_scheme: str = typer.Option("iso3", "--country-scheme", help="table: iso3 | name"),
     hs_revision: Optional[str] = typer.Option(None, "--hs-revision", help="table: HS92..HS22 (validates codes)"),
-    prefer: str = typer.Option("imports", "--prefer", help="comtrade: imports | exports, when both sides report a flow"),
+    prefer: str = typer.Option("imports", "--prefer",
+                               help="comtrade: imports | exports, when both sides report a flow"),
 ) -> None:
     """Validate a source file and import it as a named dataset (atomic: a failed import changes nothing)."""
     from samarkand.errors import InputError
@@ -96,18 +100,19 @@ def import_cmd(
     plan = plan_import(path, source, **opts)
     store = Store()
     with _bytes_progress() as prog:
-        task = prog.add_task(f"importing {plan.name}", total=plan.total_bytes or None)
+        task = prog.add_task(f"importing {escape(plan.name)}", total=plan.total_bytes or None)
         info = store.import_batches(plan.name, plan.batches(lambda n: prog.advance(task, n)), source=plan.source,
                                     release=plan.release, hs_revision=plan.hs_revision, checksum=plan.checksum,
-                                    source_files=plan.files, replace=replace, notes=plan.notes, keys_unique=plan.keys_unique)
+                                    source_files=plan.files, replace=replace, notes=plan.notes,
+                                    keys_unique=plan.keys_unique)
     _report(info)
 
 
 def _report(info) -> None:
-    console.print(f"[green]imported[/] {info.name}: {info.rows:,} rows, years "
+    console.print(f"[green]imported[/] {escape(info.name)}: {info.rows:,} rows, years "
                   f"{', '.join(map(str, info.years))}, sha256 {info.checksum}", highlight=False)
     for n in info.notes:
-        console.print(f"[yellow]note:[/] {n}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
 
 
 @data_app.command("fetch")
@@ -116,7 +121,8 @@ def fetch_cmd(
     hs: str = typer.Option("HS22", "--hs", help="HS revision: HS92, HS96, HS02, HS07, HS12, HS17, HS22"),
     release: str = typer.Option(..., "--release", help="BACI release, e.g. 202501"),
     years: Optional[str] = typer.Option(None, "--years", help="import only these years, e.g. 2022 2023"),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="mirror URL (default CEPII; or $SAMARKAND_BACI_URL)"),
+    base_url: Optional[str] = typer.Option(None, "--base-url",
+                                           help="mirror URL (default CEPII; or $SAMARKAND_BACI_URL)"),
     replace: bool = typer.Option(False, "--replace"),
     name: Optional[str] = typer.Option(None, "--name"),
 ) -> None:
@@ -125,9 +131,9 @@ def fetch_cmd(
     from samarkand.sources.fetch import fetch_baci
 
     if source.lower() != "baci":
-        raise InputError(f"fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
+        raise InputError("fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
     with _bytes_progress() as prog:
-        dl = prog.add_task(f"downloading BACI {hs.upper()} V{release}", total=None)
+        dl = prog.add_task(f"downloading BACI {escape(hs.upper())} V{escape(release)}", total=None)
         imp = prog.add_task("importing", total=None, visible=False)
 
         def on_download(got: int, total: int | None) -> None:
@@ -138,7 +144,7 @@ def fetch_cmd(
 
         info, url = fetch_baci(hs, release, years=parse_years(years), base_url=base_url, replace=replace, name=name,
                                download_progress=on_download, import_progress=on_import)
-    console.print(f"from {url}", highlight=False)
+    console.print(f"from {escape(url)}", highlight=False)
     _report(info)
 
 
@@ -148,7 +154,18 @@ def remove_cmd(name: str = typer.Argument(...)) -> None:
     from samarkand.store import Store
 
     Store().remove(name)
-    console.print(f"removed {name}")
+    console.print(f"removed {escape(name)}", highlight=False)
+
+
+@data_app.command("sweep")
+def sweep_cmd() -> None:
+    """Remove leftovers of interrupted imports and old versions no reader holds (only samarkand's own files)."""
+    from samarkand.store import Store
+
+    removed = Store().sweep()
+    for p in removed:
+        console.print(f"removed {escape(p)}", highlight=False)
+    console.print(f"{len(removed)} leftover(s) removed", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

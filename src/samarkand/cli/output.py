@@ -1,4 +1,9 @@
-"""Printing results: a rich table with provenance (default), CSV or JSON for scripts."""
+"""Printing results: a rich table with provenance (default), CSV or JSON for scripts.
+
+Text that comes from the user or the data (cells, column names, titles, notes, provenance) is escaped with
+:func:`rich.markup.escape` before rich sees it: ``[/x]`` prints as ``[/x]``, ``[bold]`` is not swallowed.
+The consoles here never raise a MarkupError: a caller that prints unescaped text gets it plain instead.
+"""
 from __future__ import annotations
 
 import json
@@ -11,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.markup import escape
 from rich.table import Table
 
 from samarkand.provenance import Result
@@ -22,8 +29,18 @@ class Format(str, Enum):
     json = "json"
 
 
-console = Console()
-err_console = Console(stderr=True)
+class SafeConsole(Console):
+    """A rich Console on which markup can never crash a command: on a MarkupError the text prints plain."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        try:
+            super().print(*objects, **kwargs)
+        except MarkupError:
+            super().print(*objects, **{**kwargs, "markup": False})
+
+
+console = SafeConsole()
+err_console = SafeConsole(stderr=True)
 
 
 def emit(result: Result, fmt: Format | str = Format.table, *, title: str | None = None,
@@ -41,7 +58,7 @@ def emit(result: Result, fmt: Format | str = Format.table, *, title: str | None 
         for name, df in result.extras.items():
             print_frame(df, title=name.replace("_", " "), max_rows=max_rows)
     for note in result.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(str(note))}", highlight=False)
     print_provenance(result.provenance)
 
 
@@ -57,14 +74,14 @@ def _fmt_cell(v: Any) -> str:
             return f"{v:,.0f}"
         return f"{v:.4g}" if abs(v) < 1 else f"{v:,.3f}".rstrip("0").rstrip(".")
     if isinstance(v, (list, tuple)):
-        return ", ".join(map(str, v))
-    return str(v)
+        return escape(", ".join(map(str, v)))
+    return escape(str(v))
 
 
 def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | None = None) -> None:
-    table = Table(title=title, show_lines=False, header_style="bold")
+    table = Table(title=escape(title) if title is not None else None, show_lines=False, header_style="bold")
     for c in df.columns:
-        table.add_column(str(c), overflow="fold")
+        table.add_column(escape(str(c)), overflow="fold")
     shown = df if max_rows is None else df.head(max_rows)
     for row in shown.itertuples(index=False):
         table.add_row(*[_fmt_cell(v) for v in row])
@@ -82,7 +99,7 @@ def print_provenance(prov: dict[str, Any]) -> None:
             v = "; ".join(f"{a}={b}" for a, b in v.items())
         elif isinstance(v, list):
             v = ", ".join(map(str, v))
-        parts.append(f"[dim]{k}:[/] {v}")
+        parts.append(f"[dim]{escape(str(k))}:[/] {escape(str(v))}")
     console.print("[bold]source[/] " + " | ".join(parts), highlight=False, soft_wrap=True)
 
 
@@ -92,6 +109,6 @@ def working(description: str) -> Iterator[None]:
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console,
-                  transient=True) as prog:
-        prog.add_task(description, total=None)
+                  transient=True, disable=not err_console.is_terminal) as prog:   # scripts' stderr stays clean
+        prog.add_task(escape(description), total=None)
         yield

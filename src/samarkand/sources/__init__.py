@@ -32,6 +32,10 @@ def detect_source(path: Path) -> SourceKind:
 
 def plan_import(path: Path | str, source: SourceKind | None = None, **options: Any) -> ImportPlan:
     path = Path(path)
+    if options.get("name") is not None:
+        from samarkand.store import check_dataset_name
+
+        check_dataset_name(options["name"])        # before reading a large file
     if not path.exists():
         raise DataError("no such file", file=str(path))
     kind = source or detect_source(path)

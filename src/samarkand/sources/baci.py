@@ -8,6 +8,7 @@ Reference: Gaulier & Zignago (2010), "BACI: International Trade Database at the 
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -22,15 +23,16 @@ import pyarrow.csv as pacsv
 
 from samarkand.errors import DataError
 from samarkand.sources import validate as V
-from samarkand.sources.base import CountingReader, ImportPlan, Progress, sha256_files
+from samarkand.sources.base import ImportPlan, Progress, sha256_files
+from samarkand.sources.lines import READ_ERRORS, LineBlocks
 from samarkand.sources.tabular import decode_text
-from samarkand.store import FLOW_SCHEMA
+from samarkand.store import FLOW_SCHEMA, MAX_AMOUNT, YEAR_MAX, YEAR_MIN
 
 DATA_RE = re.compile(r"BACI_(HS\d\d)_Y(\d{4})_V(\d+)\.csv$", re.I)
 COUNTRY_RE = re.compile(r"country_codes(?:_V(\d+))?\.csv$", re.I)
 PRODUCT_RE = re.compile(r"product_codes_(HS\d\d)(?:_V(\d+))?\.csv$", re.I)
 COLUMNS = ["t", "i", "j", "k", "v", "q"]
-BLOCK = 16 << 20
+V_SCALE = 1000.0                                    # BACI v is in thousands of USD
 
 
 class _Source:
@@ -52,7 +54,9 @@ class _Source:
             self.names = sorted(p.name for p in path.parent.iterdir() if p.is_file())
 
     def label(self, name: str) -> str:
-        return f"{self.path}!{name}" if self.zip else str((self.path if self.path.is_dir() else self.path.parent) / name)
+        if self.zip:
+            return f"{self.path}!{name}"
+        return str((self.path if self.path.is_dir() else self.path.parent) / name)
 
     def open(self, name: str):
         if self.zip:
@@ -98,7 +102,7 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
     if not path.exists():
         raise DataError("no such file", file=str(path))
     src = _Source(path)
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() == ".csv" and path.is_file():
         data_names = [path.name] if DATA_RE.search(path.name) else []
         if not data_names:
             raise DataError("a BACI data file is named BACI_HS{rev}_Y{year}_V{release}.csv", file=str(path))
@@ -113,6 +117,7 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
         raise DataError(f"mixed HS revisions or releases {sorted(revs)} {sorted(rels)}: import them separately",
                         file=str(path))
     rev, release = revs.pop(), rels.pop()
+    _one_file_per_year(parsed, src)
     present = sorted(int(p[2]) for p in parsed)
     if years:
         missing = sorted(set(years) - set(present))
@@ -157,100 +162,128 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
                       notes=notes, keys_unique=True)   # one file per year, each checked for duplicates
 
 
+def _one_file_per_year(parsed: list[tuple[str, str, str, str]], src: _Source) -> None:
+    """Each year in range and in one file only: two files for a year would count its flows twice."""
+    seen: dict[int, str] = {}
+    for member, _rev, year, _rel in parsed:
+        y = int(year)
+        if not YEAR_MIN <= y <= YEAR_MAX:
+            raise DataError(f"year {y} in the file name is outside {YEAR_MIN}–{YEAR_MAX}", file=src.label(member))
+        if y in seen:
+            raise DataError(f"two files for year {y}: {src.label(seen[y])} and {src.label(member)}; a BACI import "
+                            "takes one file per year (their flows would be counted twice)", file=src.label(member))
+        seen[y] = member
+
+
 class _Fallback(Exception):
-    """The typed fast path met something it cannot name precisely: re-read the file as text."""
+    """The typed fast path met something it cannot name precisely: validate the block as text."""
 
 
-def _open_stream(src: _Source, member: str, label: str, progress: Progress | None, typed: bool):
+TYPED = pacsv.ConvertOptions(column_types={"t": pa.int64(), "i": pa.int64(), "j": pa.int64(), "k": pa.int64(),
+                                           "v": pa.float64(), "q": pa.string()},
+                             strings_can_be_null=False, null_values=[""])
+
+
+def _check_header(raw: bytes, label: str) -> None:
+    """Line 1 must be t,i,j,k,v,q (any case, spaces or quotes around names allowed)."""
     try:
-        fh = src.open(member)
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise DataError(f"cannot open ({exc})", file=label) from exc
-    head = fh.peek(4096)[:4096] if hasattr(fh, "peek") else b""
-    types = ({"t": pa.int64(), "i": pa.int64(), "j": pa.int64(), "k": pa.int64(), "v": pa.float64(),
-              "q": pa.string()} if typed else {c: pa.string() for c in COLUMNS})
-    try:
-        stream = pacsv.open_csv(
-            CountingReader(fh, progress), read_options=pacsv.ReadOptions(block_size=BLOCK, encoding="utf8"),
-            convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
-                                                 null_values=[""] if typed else []))
-    except pa.ArrowInvalid as exc:
-        fh.close()
-        msg = str(exc)
-        if "Empty CSV file" in msg or not head.strip():
-            raise DataError("empty file (no header, no rows)", file=label, row=1) from exc
-        if typed:
-            raise _Fallback() from exc
-        raise DataError(f"unreadable CSV: {msg}", file=label, row=1) from exc
-    except (zipfile.BadZipFile, EOFError, OSError) as exc:
-        fh.close()
-        raise DataError(f"truncated or corrupt data ({exc})", file=label) from exc
-    try:
-        names = stream.schema.names
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        fh.close()
-        raise DataError(f"malformed header: not UTF-8 text ({exc.reason} at byte {exc.start}); expected t,i,j,k,v,q",
-                        file=label, row=1) from exc
-    if [c.strip().lower() for c in names] != COLUMNS:
-        fh.close()
+        raise DataError(f"malformed header: not UTF-8 text ({exc.reason} at byte {exc.start}); expected "
+                        "t,i,j,k,v,q", file=label, row=1) from exc
+    names = text.split(",")
+    if [c.strip().strip('"').strip().lower() for c in names] != COLUMNS:
         raise DataError(f"malformed header {names}: expected t,i,j,k,v,q", file=label, row=1)
-    return fh, stream
 
 
-def _batches(stream, label: str, offset_ref: list[int], typed: bool) -> Iterator[pa.RecordBatch]:
-    while True:
-        try:
-            rb = stream.read_next_batch()
-        except StopIteration:
-            return
-        except pa.ArrowInvalid as exc:
-            if typed:
-                raise _Fallback() from exc
-            m = re.search(r"[Rr]ow #(\d+)", str(exc))
-            raise DataError(f"malformed CSV line: {exc}", file=label, row=(int(m.group(1)) if m else None)) from exc
-        except (zipfile.BadZipFile, EOFError, OSError, pa.ArrowException) as exc:
-            raise DataError(f"truncated or corrupt data after row {offset_ref[0] + 1} ({exc})", file=label) from exc
-        yield rb
+class _Lookup:
+    """The code lists a yearly file is checked against, in the forms both paths need."""
+
+    def __init__(self, codes: dict[int, str], known: frozenset[str] | None, rev: str):
+        self.codes, self.known, self.rev = codes, known, rev
+        iso_names = sorted(set(codes.values()))
+        self.lut = np.full(1000, -1, dtype="int64")
+        for code, iso in codes.items():
+            if 0 <= code < 1000:
+                self.lut[code] = iso_names.index(iso)
+        self.known_int = np.array(sorted(int(c) for c in known), dtype="int64") if known else None
+        self.iso_arr = pa.array(iso_names, type=pa.string())
 
 
 def _read_data_file(src: _Source, member: str, year: int, codes: dict[int, str], known: frozenset[str] | None,
                     rev: str, progress: Progress | None) -> Iterator[pa.Table]:
-    """Stream one yearly file: a typed, vectorised fast path; on anything odd, a text path that names the row.
-
-    Rows the fast path already yielded are validated again but not yielded twice by the text path.
-    """
+    """Stream one yearly file in blocks of whole lines: a typed, vectorised fast path per block; a block with
+    anything odd is validated as text, which names the row and field."""
     label = src.label(member)
-    iso_names = sorted(set(codes.values()))
-    lut = np.full(1000, -1, dtype="int64")
-    for code, iso in codes.items():
-        if 0 <= code < 1000:
-            lut[code] = iso_names.index(iso)
-    known_int = np.array(sorted(int(c) for c in known), dtype="int64") if known else None
-    iso_arr = pa.array(iso_names, type=pa.string())
-    yielded = 0
+    look = _Lookup(codes, known, rev)
     try:
-        fh, stream = _open_stream(src, member, label, progress, typed=True)
-        with fh:
-            offset = [0]
-            keys: list[np.ndarray] = []
-            for rb in _batches(stream, label, offset, typed=True):
-                table, key = _fast_chunk(rb, offset[0], year, lut, iso_arr, known_int, rev, label)
-                keys.append(key)
-                offset[0] += rb.num_rows
-                yielded += rb.num_rows
+        fh = src.open(member)
+    except READ_ERRORS as exc:
+        raise DataError(f"cannot open ({exc})", file=label) from exc
+    keys: list[np.ndarray] = []
+    lines: list[np.ndarray] = []
+    with fh:
+        blocks = LineBlocks(fh, label, progress)
+        head = blocks.header()
+        if not head.strip() and blocks.exhausted():
+            raise DataError("empty file (no header, no rows)", file=label, row=1)
+        _check_header(head, label)
+        for first, block in blocks:
+            table, key, line_nos = _parse_block(block, first, year, look, label)
+            keys.append(key)
+            lines.append(line_nos)
+            if table.num_rows:
                 yield table
-        if yielded == 0:
-            raise DataError("no data rows under the header", file=label, row=2)
-        allkeys = np.concatenate(keys)
-        _check_duplicates(allkeys, np.arange(2, 2 + len(allkeys), dtype="int64"), label)
-        return
-    except _Fallback:
-        pass
-    yield from _read_as_text(src, member, label, year, codes, known, rev, progress=None, skip=yielded)
+    if not sum(len(k) for k in keys):
+        raise DataError("no data rows under the header", file=label, row=2)
+    _check_duplicates(np.concatenate(keys), np.concatenate(lines), label)
 
 
-def _fast_chunk(rb: pa.RecordBatch, offset: int, year: int, lut: np.ndarray, iso_arr: pa.Array,
-                known_int: np.ndarray | None, rev: str, label: str) -> tuple[pa.Table, np.ndarray]:
+def _parse_block(block: bytes, first: int, year: int, look: _Lookup,
+                 label: str) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """(flows, one int64 key per flow, line numbers) for a block of whole lines starting at line ``first``."""
+    blank_lines = block.startswith((b"\n", b"\r\n")) or b"\n\n" in block or b"\n\r\n" in block
+    if not blank_lines:                       # arrow skips blank lines: row numbers would shift
+        try:
+            parsed = pacsv.read_csv(pa.py_buffer(block), read_options=pacsv.ReadOptions(column_names=COLUMNS),
+                                    convert_options=TYPED)
+            table, key = _fast_chunk(parsed, first, year, look, label)
+            return table, key, np.arange(first, first + parsed.num_rows, dtype="int64")
+        except (pa.ArrowInvalid, _Fallback):
+            pass
+    df = _text_rows(block, first, label)
+    if df.empty:
+        return FLOW_SCHEMA.empty_table(), np.empty(0, dtype="int64"), np.empty(0, dtype="int64")
+    table, key = _validate_chunk(df, label, year, look.codes, look.known, look.rev)
+    return table, key, df["_line"].to_numpy(dtype="int64")
+
+
+def _text_rows(block: bytes, first: int, label: str) -> pd.DataFrame:
+    """The block's lines as six text fields each, with ``_line``; a structural problem names its row."""
+    rows, line_nos = [], []
+    for n, raw in enumerate(block.split(b"\n")[:-1], start=first):
+        raw = raw.rstrip(b"\r")
+        if not raw.strip():
+            continue                          # blank lines carry no flow
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start} of the line)", file=label,
+                            row=n) from exc
+        try:
+            cells = next(csv.reader([text]))
+        except csv.Error as exc:
+            raise DataError(f"malformed CSV line: {exc}", file=label, row=n) from exc
+        if len(cells) != len(COLUMNS):
+            raise DataError(f"expected 6 fields (t,i,j,k,v,q), found {len(cells)}", file=label, row=n)
+        rows.append(cells)
+        line_nos.append(n)
+    df = pd.DataFrame(rows, columns=COLUMNS, dtype=object)
+    df["_line"] = line_nos
+    return df
+
+
+def _fast_chunk(rb: pa.Table, first: int, year: int, look: _Lookup, label: str) -> tuple[pa.Table, np.ndarray]:
     t, i, j, k, v, q = (rb.column(n) for n in range(6))
     if any(c.null_count for c in (t, i, j, k, v)):
         raise _Fallback()
@@ -259,57 +292,37 @@ def _fast_chunk(rb: pa.RecordBatch, offset: int, year: int, lut: np.ndarray, iso
     def bad(mask: np.ndarray, field: str, msg: str) -> None:
         if mask.any():
             n = int(np.argmax(mask))
-            raise DataError(msg.format(t=t[n], i=i[n], j=j[n], k=k[n], v=v[n]), file=label, row=offset + 2 + n,
+            raise DataError(msg.format(t=t[n], i=i[n], j=j[n], k=k[n], v=v[n]), file=label, row=first + n,
                             field=field)
 
     bad(t != year, "t", "year {t} in a file for " + str(year))
     if (i < 0).any() or (i >= 1000).any() or (j < 0).any() or (j >= 1000).any() or (k < 0).any() or (k > 999_999).any():
         raise _Fallback()
-    ii, jj = lut[i], lut[j]
+    ii, jj = look.lut[i], look.lut[j]
     bad(ii < 0, "i", "unknown BACI country code '{i}'")
     bad(jj < 0, "j", "unknown BACI country code '{j}'")
-    if known_int is not None:
-        pos = np.searchsorted(known_int, k).clip(0, len(known_int) - 1)
-        bad(known_int[pos] != k, "k", "HS code {k:06d} does not exist in " + rev)
+    if look.known_int is not None:
+        pos = np.searchsorted(look.known_int, k).clip(0, len(look.known_int) - 1)
+        bad(look.known_int[pos] != k, "k", "HS code {k:06d} does not exist in " + look.rev)
     bad(np.isnan(v), "v", "missing value")          # 'nan' parses to NaN, not to null
     bad(np.isinf(v), "v", "infinite value")
     bad(v < 0, "v", "negative value {v}")
+    bad(v > MAX_AMOUNT / V_SCALE, "v", "value {v} out of range (at most " + f"{MAX_AMOUNT / V_SCALE:g})")
     qs = pc.utf8_trim_whitespace(q)
     qs = pc.if_else(pc.or_(pc.equal(qs, "NA"), pc.equal(qs, "")), pa.scalar(None, pa.string()), qs)
     try:
         qf = pc.cast(qs, pa.float64())
     except pa.ArrowInvalid as exc:
         raise _Fallback() from exc
-    qn = qf.to_numpy(zero_copy_only=False)
+    qn = qf.to_numpy()
     bad(np.nan_to_num(qn, nan=0.0) < 0, "q", "negative value")
     bad(np.isinf(qn), "q", "infinite value")
+    bad(np.nan_to_num(qn, nan=0.0) > MAX_AMOUNT, "q", f"quantity out of range (at most {MAX_AMOUNT:g})")
     hs6 = pc.utf8_lpad(pc.cast(pa.array(k), pa.string()), width=6, padding="0")
-    table = pa.table({"year": pa.array(t.astype("int16")), "exporter": iso_arr.take(pa.array(ii)),
-                      "importer": iso_arr.take(pa.array(jj)), "hs6": hs6, "value_usd": pa.array(v * 1000.0),
+    table = pa.table({"year": pa.array(t.astype("int32")), "exporter": look.iso_arr.take(pa.array(ii)),
+                      "importer": look.iso_arr.take(pa.array(jj)), "hs6": hs6, "value_usd": pa.array(v * V_SCALE),
                       "quantity_t": qf}, schema=FLOW_SCHEMA)
     return table, (ii * 1000 + jj) * 1_000_000 + k
-
-
-def _read_as_text(src: _Source, member: str, label: str, year: int, codes: dict[int, str],
-                  known: frozenset[str] | None, rev: str, progress: Progress | None, skip: int) -> Iterator[pa.Table]:
-    fh, stream = _open_stream(src, member, label, progress, typed=False)
-    with fh:
-        keys: list[np.ndarray] = []
-        lines: list[np.ndarray] = []
-        offset = [0]
-        for rb in _batches(stream, label, offset, typed=False):
-            df = rb.to_pandas()
-            df.columns = COLUMNS
-            df["_line"] = range(offset[0] + 2, offset[0] + 2 + len(df))
-            table, key = _validate_chunk(df, label, year, codes, known, rev)
-            keys.append(key)
-            lines.append(df["_line"].to_numpy(dtype="int64"))
-            if offset[0] + len(df) > skip:
-                yield table.slice(max(0, skip - offset[0]))
-            offset[0] += len(df)
-    if offset[0] == 0:
-        raise DataError("no data rows under the header", file=label, row=2)
-    _check_duplicates(np.concatenate(keys), np.concatenate(lines), label)
 
 
 def _validate_chunk(df: pd.DataFrame, label: str, year: int, codes: dict[int, str], known: frozenset[str] | None,
@@ -324,13 +337,13 @@ def _validate_chunk(df: pd.DataFrame, label: str, year: int, codes: dict[int, st
     exp = V.mapped(df.assign(i=i), "i", codes, file=label, what="BACI country code")
     imp = V.mapped(df.assign(j=j), "j", codes, file=label, what="BACI country code")
     hs6 = V.hs6_codes(df, "k", known, file=label, revision=rev)
-    v = V.numeric(df, "v", file=label)
+    v = V.numeric(df, "v", file=label, scale=V_SCALE)
     q = V.numeric(df, "q", file=label, nullable=True)
     # one int64 per flow for the duplicate check, on ISO3 (two BACI codes can share one, e.g. 729/736 Sudan)
     iso_id = {iso: n for n, iso in enumerate(sorted(set(codes.values())))}
     key = (exp.map(iso_id).to_numpy(dtype="int64") * 1000 + imp.map(iso_id).to_numpy(dtype="int64")) * 1_000_000 \
         + hs6.astype("int64").to_numpy()
-    return V.to_arrow(t, exp, imp, hs6, v * 1000.0, q), key
+    return V.to_arrow(t, exp, imp, hs6, v, q), key
 
 
 def _check_duplicates(keys: np.ndarray, lines: np.ndarray, label: str) -> None:

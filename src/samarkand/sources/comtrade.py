@@ -56,7 +56,11 @@ def plan_comtrade(path: Path | str, *, prefer: Literal["imports", "exports"] = "
     if df.empty:
         raise DataError("no bilateral import or export rows left (only aggregates or other flows)", file=label, row=2)
     year_col = "refYear" if "refYear" in df.columns else "period"
-    year = V.integer(df.assign(**{year_col: df[year_col].str.strip().str[:4]}), year_col, file=label)
+    period = df[year_col].str.strip()
+    if year_col == "period":             # a monthly period is YYYYMM: its year is the first four digits
+        monthly = period.str.fullmatch(r"\d{6}").fillna(False).astype(bool)
+        period = period.where(~monthly, period.str[:4])
+    year = V.years(df.assign(**{year_col: period}), year_col, file=label)
     if years:
         missing = sorted(set(years) - set(year.unique()))
         if missing:
@@ -86,7 +90,8 @@ def plan_comtrade(path: Path | str, *, prefer: Literal["imports", "exports"] = "
         else pd.Series(float("nan"), index=df.index)
     is_import = flow == "M"
     out = pd.DataFrame({"year": year, "exporter": par.where(is_import, rep), "importer": rep.where(is_import, par),
-                        "hs6": hs6, "value_usd": value, "quantity_t": qty, "_side": is_import.map({True: "M", False: "X"}),
+                        "hs6": hs6, "value_usd": value, "quantity_t": qty,
+                        "_side": is_import.map({True: "M", False: "X"}),
                         "_line": df["_line"]})
     keys = ["year", "exporter", "importer", "hs6"]
     for side in ("M", "X"):

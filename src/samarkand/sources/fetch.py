@@ -96,6 +96,9 @@ def fetch_baci(hs: str, release: str, *, years: list[int] | None = None, home: P
     store = Store(home)
     url = baci_url(hs, release, base_url)
     dest = store.home / "downloads" / url.rsplit("/", 1)[-1]
+    from samarkand.store_fs import make_owned_dir
+
+    make_owned_dir(dest.parent, "downloads")
     if not dest.exists():
         download(url, dest, progress=download_progress)
     try:

@@ -20,6 +20,7 @@ from samarkand.sources.base import ImportPlan, Progress, sha256_files
 from samarkand.sources.tabular import read_table, require_columns
 
 VALUE_SCALE = {"usd": 1.0, "kusd": 1_000.0, "musd": 1_000_000.0}
+HS_REVISIONS = ("HS92", "HS96", "HS02", "HS07", "HS12", "HS17", "HS22")
 QTY_SCALE = {"t": 1.0, "kg": 0.001}
 CANONICAL = ["year", "exporter", "importer", "hs6", "value_usd", "quantity_t"]
 
@@ -49,10 +50,18 @@ def plan_table(path: Path | str, mapping: dict[str, str], *, value_unit: Literal
         raise InputError(f"--map must name the source column for {', '.join(missing)}")
     if value_unit not in VALUE_SCALE or quantity_unit not in QTY_SCALE:
         raise InputError(f"units: value in {sorted(VALUE_SCALE)}, quantity in {sorted(QTY_SCALE)}")
+    if hs_revision is not None:
+        from samarkand.products import normalise_revision
+
+        if normalise_revision(hs_revision) not in HS_REVISIONS:
+            raise InputError(f"--hs-revision '{hs_revision}' is not an HS revision ({', '.join(HS_REVISIONS)})")
+        hs_revision = normalise_revision(hs_revision)
+    if year is not None:
+        V.check_year(year, what="--year")
     df = read_table(path)
     require_columns(df, [mapping[c] for c in CANONICAL if c in mapping], file=label)
     f = {c: mapping.get(c) for c in CANONICAL}
-    yr = V.integer(df, f["year"], file=label) if f["year"] else pd.Series(int(year), index=df.index)
+    yr = V.years(df, f["year"], file=label) if f["year"] else pd.Series(int(year), index=df.index)
     if years:
         sel = yr.isin(years)
         if not sel.any():
@@ -75,8 +84,8 @@ def plan_table(path: Path | str, mapping: dict[str, str], *, value_unit: Literal
 
     known = hs_codes(hs_revision) if hs_revision else None
     hs6 = V.hs6_codes(df, f["hs6"], known, file=label, revision=hs_revision or "HS")
-    value = V.numeric(df, f["value_usd"], file=label) * VALUE_SCALE[value_unit]
-    qty = (V.numeric(df, f["quantity_t"], file=label, nullable=True) * QTY_SCALE[quantity_unit]) if f["quantity_t"] \
+    value = V.numeric(df, f["value_usd"], file=label, scale=VALUE_SCALE[value_unit])
+    qty = V.numeric(df, f["quantity_t"], file=label, nullable=True, scale=QTY_SCALE[quantity_unit]) if f["quantity_t"] \
         else pd.Series(float("nan"), index=df.index)
     out = pd.DataFrame({"year": yr, "exporter": exp, "importer": imp, "hs6": hs6, "_line": df["_line"]})
     V.duplicates_in(out, ["year", "exporter", "importer", "hs6"], file=label)

@@ -1,4 +1,5 @@
-"""Shared loading for the in-memory readers (Comtrade exports, generic tables): CSV or Parquet → pandas with line numbers."""
+"""Shared loading for the in-memory readers (Comtrade exports, generic tables): CSV or Parquet → pandas with
+line numbers."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,7 +50,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
         import re
 
         m = re.search(r"line (\d+)", str(exc))
-        raise DataError(f"malformed CSV: {exc}", file=str(path), row=int(m.group(1)) if m else None) from exc
+        raise DataError(f"malformed CSV: {str(exc).strip()}", file=str(path),
+                        row=int(m.group(1)) if m else None) from exc
 
 
 def require_columns(df: pd.DataFrame, cols: list[str], *, file: str) -> None:

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from samarkand.errors import DataError
-from samarkand.store import FLOW_SCHEMA
+from samarkand.store import FLOW_SCHEMA, MAX_AMOUNT, YEAR_MAX, YEAR_MIN
 
 
 def first_bad(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.Series:
@@ -21,8 +21,11 @@ def first_bad(df: pd.DataFrame, mask: pd.Series | np.ndarray) -> pd.Series:
 
 
 def numeric(df: pd.DataFrame, col: str, *, file: str, field: str | None = None,
-            nullable: bool = False, na_tokens: tuple[str, ...] = ("", "NA", "N/A", "nan")) -> pd.Series:
-    """Column ``col`` as float64; a non-numeric, missing (unless ``nullable``) or negative value is a DataError."""
+            nullable: bool = False, na_tokens: tuple[str, ...] = ("", "NA", "N/A", "nan"),
+            scale: float = 1.0) -> pd.Series:
+    """Column ``col`` as float64 times ``scale`` (a unit conversion); a non-numeric, missing (unless
+    ``nullable``), negative or too large value (above :data:`~samarkand.store.MAX_AMOUNT` once scaled, so
+    never ``inf``) is a DataError."""
     field = field or col
     s = df[col]
     if s.dtype == object or pd.api.types.is_string_dtype(s):
@@ -47,16 +50,47 @@ def numeric(df: pd.DataFrame, col: str, *, file: str, field: str | None = None,
     if neg.any():
         r = first_bad(df, neg)
         raise DataError(f"negative value {r[col]!r}", file=file, row=int(r["_line"]), field=field)
-    return vals
+    big = vals > MAX_AMOUNT / scale
+    if big.any():
+        r = first_bad(df, big)
+        unit = f" once scaled by {scale:g}" if scale != 1.0 else ""
+        raise DataError(f"value {str(r[col]).strip()!r} out of range (above {MAX_AMOUNT:g}{unit})", file=file,
+                        row=int(r["_line"]), field=field)
+    return vals * scale if scale != 1.0 else vals
 
 
 def integer(df: pd.DataFrame, col: str, *, file: str, field: str | None = None) -> pd.Series:
     vals = numeric(df, col, file=file, field=field)
+    huge = vals > 2.0 ** 53                  # beyond exact float64 integers: would wrap in int64
+    if huge.any():
+        r = first_bad(df, huge)
+        raise DataError(f"whole number out of range: {str(r[col]).strip()!r}", file=file, row=int(r["_line"]),
+                        field=field or col)
     frac = vals != np.floor(vals)
     if frac.any():
         r = first_bad(df, frac)
         raise DataError(f"not a whole number: {r[col]!r}", file=file, row=int(r["_line"]), field=field or col)
     return vals.astype("int64")
+
+
+def years(df: pd.DataFrame, col: str, *, file: str, field: str | None = None) -> pd.Series:
+    """Column ``col`` as whole years within YEAR_MIN–YEAR_MAX (1900–2100); anything else names its row."""
+    vals = integer(df, col, file=file, field=field)
+    out = (vals < YEAR_MIN) | (vals > YEAR_MAX)
+    if out.any():
+        r = first_bad(df, out)
+        raise DataError(f"year {str(r[col]).strip()!r} outside {YEAR_MIN}–{YEAR_MAX}", file=file,
+                        row=int(r["_line"]), field=field or col)
+    return vals
+
+
+def check_year(year: int, *, what: str = "year") -> int:
+    """A single year given as an option, within YEAR_MIN–YEAR_MAX."""
+    from samarkand.errors import InputError
+
+    if not YEAR_MIN <= int(year) <= YEAR_MAX:
+        raise InputError(f"{what} {year} is outside {YEAR_MIN}–{YEAR_MAX}")
+    return int(year)
 
 
 def mapped(df: pd.DataFrame, col: str, mapping: Mapping, *, file: str, field: str | None = None,
@@ -115,7 +149,7 @@ def duplicates_in(df: pd.DataFrame, keys: list[str], *, file: str) -> None:
 def to_arrow(year: pd.Series, exporter: pd.Series, importer: pd.Series, hs6: pd.Series,
              value_usd: pd.Series, quantity_t: pd.Series) -> pa.Table:
     return pa.table({
-        "year": pa.array(year.to_numpy(dtype="int16")),
+        "year": pa.array(year.to_numpy(dtype="int64")).cast(pa.int32()),   # safe cast: refuses to wrap
         "exporter": pa.array(exporter.astype(str).to_numpy(), type=pa.string()),
         "importer": pa.array(importer.astype(str).to_numpy(), type=pa.string()),
         "hs6": pa.array(hs6.astype(str).to_numpy(), type=pa.string()),
