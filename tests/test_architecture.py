@@ -48,18 +48,34 @@ def test_provenance_reads_like_a_mapping():
     assert isinstance(prov, Provenance) and prov.years == [2024] and prov.thresholds == {}
 
 
+def _result_built_in(module: str, prov: dict) -> Result:
+    """A Result built by code of ``module`` (the check looks at the module that calls Result)."""
+    scope = {"__name__": module, "Result": Result, "pd": pd, "prov": prov}
+    exec("res = Result(pd.DataFrame(), prov)", scope)
+    return scope["res"]
+
+
 @pytest.mark.parametrize("missing", ["method", "source", "dataset", "years"])
 def test_a_method_that_forgets_a_key_gets_one_clear_error(missing):
     prov = {k: v for k, v in COMPLETE.items() if k != missing}
     with pytest.raises(ProvenanceError, match=f"lacks '{missing}'"):
-        Result(pd.DataFrame(), prov)
+        _result_built_in("samarkand.methods.some_method", prov)
+    with pytest.raises(ProvenanceError, match=f"lacks '{missing}'"):
+        Provenance(prov)
+    # outside the package (a notebook, a test) the result is kept, the missing key listed
+    assert _result_built_in("__main__", prov).provenance.missing == (missing,)
 
 
 def test_years_must_be_a_list_of_int():
     with pytest.raises(ProvenanceError, match="list of int"):
-        Result(pd.DataFrame(), {**COMPLETE, "years": "2016–2020"})
+        _result_built_in("samarkand.methods.x", {**COMPLETE, "years": "2016–2020"})
     with pytest.raises(ProvenanceError, match="mapping"):
-        Result(pd.DataFrame(), {**COMPLETE, "thresholds": 0.4})
+        Provenance({**COMPLETE, "thresholds": 0.4})
+
+
+def test_notes_are_a_tuple_that_still_concatenates():
+    res = Result(pd.DataFrame(), COMPLETE, notes=["a"])
+    assert res.notes + ["b"] == ("a", "b") and ["z"] + res.notes == ("z", "a")
 
 
 def test_derived_results_keep_the_original():

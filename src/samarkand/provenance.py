@@ -21,7 +21,8 @@ REQUIRED_KEYS = ("method", "source", "dataset", "years", "thresholds")
 
 #: Modules owned by other branches whose Results did not yet carry every required key when provenance became
 #: typed: their provenance is kept as given (with the missing keys listed in ``Provenance.missing``).  The lead
-#: empties this set once those branches are merged; a module not listed here gets a ProvenanceError.
+#: empties this set once those branches are merged; any other ``samarkand.*`` module gets a ProvenanceError.
+#: A Result built outside the package (a notebook, a test) keeps what it is given, the missing keys listed.
 PENDING_MODULES = frozenset({"samarkand.methods.crm", "samarkand.methods.stress"})
 
 
@@ -73,8 +74,8 @@ class Provenance(_ReadOnlyDict):
     def unchecked(cls, data: Mapping[str, Any]) -> Provenance:
         """Provenance of a module in PENDING_MODULES: kept as given, the missing keys recorded."""
         prov = dict.__new__(cls)
-        dict.__init__(prov, {**data})
-        prov.missing = tuple(k for k in REQUIRED_KEYS if k not in data)
+        dict.__init__(prov, {"thresholds": {}, **data})
+        prov.missing = tuple(k for k in REQUIRED_KEYS if k not in prov)
         return prov
 
     @property
@@ -113,11 +114,23 @@ def problems(prov: Mapping[str, Any]) -> list[str]:
 
 
 def _as_provenance(prov: Mapping[str, Any], caller: str) -> Provenance:
+    """The one place a Result's provenance is checked: strictly for the package's own modules."""
     if isinstance(prov, Provenance):
         return prov
-    if caller in PENDING_MODULES and problems({"thresholds": {}, **prov}):
+    strict = caller.startswith("samarkand.") and caller not in PENDING_MODULES
+    if not strict and problems({"thresholds": {}, **prov}):
         return Provenance.unchecked(prov)
     return Provenance(prov)
+
+
+class Notes(tuple[str, ...]):
+    """A Result's notes: a tuple that still concatenates with a list (``res.notes + ["another"]``)."""
+
+    def __add__(self, other: Iterable[str]) -> Notes:  # type: ignore[override]
+        return Notes((*self, *other))
+
+    def __radd__(self, other: Iterable[str]) -> Notes:
+        return Notes((*other, *self))
 
 
 class Extras(_ReadOnlyDict):
@@ -141,16 +154,16 @@ class Result:
         caller = sys._getframe(2).f_globals.get("__name__", "")
         object.__setattr__(self, "provenance", _as_provenance(self.provenance, caller))
         object.__setattr__(self, "extras", Extras(self.extras))
-        object.__setattr__(self, "notes", tuple(str(n) for n in self.notes))
+        object.__setattr__(self, "notes", Notes(str(n) for n in self.notes))
 
     def replace(self, **changes: Any) -> Result:
         """A copy with some fields changed (``table=``, ``extras=``, ``notes=``, ``provenance=``).
 
         A provenance derived from one still pending (see PENDING_MODULES) stays pending."""
         new_prov = changes.get("provenance")
-        pending = isinstance(self.provenance, Provenance) and bool(self.provenance.missing)
-        if new_prov is not None and not isinstance(new_prov, Provenance) and pending:
-            changes["provenance"] = Provenance.unchecked(new_prov)
+        if new_prov is not None and not isinstance(new_prov, Provenance):
+            pending = isinstance(self.provenance, Provenance) and bool(self.provenance.missing)
+            changes["provenance"] = Provenance.unchecked(new_prov) if pending else Provenance(new_prov)
         return dataclasses.replace(self, **changes)
 
     def with_table(self, table: pd.DataFrame) -> Result:
