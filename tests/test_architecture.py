@@ -268,13 +268,13 @@ def test_options_are_checked_in_one_place():
 
     Mode = Literal["low", "high"]
     assert check_option("capacity", "low", Mode) == "low"
-    with pytest.raises(InputError, match="capacity 'mid': choose low or high"):
+    with pytest.raises(InputError, match="capacity must be low or high, not 'mid'"):
         corridors("crude", capacity="mid")  # type: ignore[arg-type]
 
 
 def test_cli_bad_option_is_one_line_and_status_2(cli):
     out = cli("stress", "EU27", "--cut", "CHN", "--suppliers", "some")
-    assert out.returncode == 2 and "--suppliers 'some': choose current or all" in out.stderr
+    assert out.returncode == 2 and "--suppliers must be current or all, not 'some'" in out.stderr
     assert "Traceback" not in out.stderr
 
 

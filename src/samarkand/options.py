@@ -1,8 +1,8 @@
 """String options as ``typing.Literal`` types, validated in one place.
 
 A method declares ``Capacity = Literal["low", "high"]`` and calls ``check_option("capacity", value, Capacity)``
-at its start: a value outside the Literal is one InputError naming the option and its choices ("capacity 'mid':
-choose low or high"), whether it came from the CLI, the web API or Python.
+at its start: a value outside the Literal is one InputError naming the option and its choices ("capacity must be
+low or high, not 'mid'"), whether it came from the CLI, the web API or Python.
 """
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ def choices(literal: Any) -> tuple[str, ...]:
 
 
 def check_option(name: str, value: Any, literal: Any) -> Any:
-    """``value`` if it is one of ``literal``'s values, else InputError: "NAME 'x': choose a, b or c"."""
+    """``value`` if it is one of ``literal``'s values, else InputError: "NAME must be a, b or c, not 'x'"."""
     allowed = [str(a) for a in choices(literal)]
     if value not in choices(literal):
         listed = ", ".join(allowed[:-1]) + f" or {allowed[-1]}" if len(allowed) > 1 else allowed[0]
-        raise InputError(f"{name} {value!r}: choose {listed}")
+        raise InputError(f"{name} must be {listed}, not {value!r}")
     return value

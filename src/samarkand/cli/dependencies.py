@@ -1,7 +1,7 @@
 """`samarkand dependencies REPORTER --year Y`: the EC 2021 / CEPII GeoDep dependency screen and its views."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Optional
 
 import typer
 
@@ -9,14 +9,9 @@ from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.formatting import criteria_cell
-from samarkand.options import check_option
 from samarkand.provenance import Result
 
-# the screen's methods (samarkand.methods.dependencies.Method); a plain string checked by check_option, so that
-# a wrong value is an InputError → exit status 2
-Method = Literal["ec2021", "geodep"]
-
-
+# the screen checks --method itself (samarkand.methods.dependencies.Method): a wrong value is one InputError
 TABLE_COLUMNS = {
     "ec2021": ["hs6", "description", "extra_imports_usd", "extra_share", "import_export_ratio", "import_hhi",
                "top3_suppliers", "criteria", "dependent"],
@@ -72,7 +67,6 @@ def dependencies_cmd(
     """Foreign dependencies of REPORTER by HS6 product (EC 2021 or CEPII GeoDep screen)."""
     from samarkand import economies
 
-    check_option("--method", method, Method)
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
     code = economies.resolve(reporter)
