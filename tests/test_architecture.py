@@ -45,6 +45,8 @@ def test_provenance_reads_like_a_mapping():
     assert {**prov}["dataset"] == "d"
     assert json.loads(json.dumps(prov)) == {**COMPLETE, "release": "V1", "thresholds": {}}
     assert pickle.loads(pickle.dumps(prov)) == prov and copy.deepcopy(prov) == prov
+    pending = Result(pd.DataFrame(), {"dataset": "d"}).provenance             # built outside the package
+    assert pickle.loads(pickle.dumps(pending)).missing == pending.missing == ("method", "source", "years")
     assert isinstance(prov, Provenance) and prov.years == [2024] and prov.thresholds == {}
 
 

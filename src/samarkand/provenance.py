@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,8 +64,8 @@ class Provenance(_ReadOnlyDict):
     def __init__(self, data: Mapping[str, Any] | None = None, /, **keys: Any):
         merged = {**(data or {}), **keys}
         merged.setdefault("thresholds", {})
-        if "years" in merged and isinstance(merged["years"], (list, tuple)):
-            merged["years"] = [int(y) for y in merged["years"]]
+        if "years" in merged and isinstance(merged["years"], (list, tuple)):  # numpy integers → int
+            merged["years"] = [int(y) if isinstance(y, numbers.Integral) else y for y in merged["years"]]
         found = problems(merged)
         if found:
             raise ProvenanceError("provenance " + "; ".join(found) + f" (keys given: {', '.join(sorted(merged))})")
@@ -77,6 +78,9 @@ class Provenance(_ReadOnlyDict):
         dict.__init__(prov, {"thresholds": {}, **data})
         prov.missing = tuple(k for k in REQUIRED_KEYS if k not in prov)
         return prov
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore, (dict(self), bool(self.missing))
 
     @property
     def method(self) -> str:
@@ -97,6 +101,10 @@ class Provenance(_ReadOnlyDict):
     @property
     def thresholds(self) -> Mapping[str, Any]:
         return self.get("thresholds") or {}
+
+
+def _restore(data: dict[str, Any], pending: bool) -> Provenance:
+    return Provenance.unchecked(data) if pending else Provenance(data)
 
 
 def problems(prov: Mapping[str, Any]) -> list[str]:
