@@ -171,7 +171,7 @@ def _emit_stress(res: Result, top: int | None, fmt: Format) -> None:
     from samarkand.methods.stress import _to_tonnes
 
     p = res.provenance
-    tonnes = p.get("measure") == "quantity"
+    tonnes = str(p.get("measure", "")).startswith("quantity")
     columns = list(dict.fromkeys(TABLE_COLUMNS + [_to_tonnes(c) for c in TABLE_COLUMNS]))
     view = res.with_table(_short(res.table[[c for c in columns if c in res.table.columns]])).head(top)
     emit(view.replace(extras={"totals": res.extras["totals"]}), fmt,
