@@ -134,6 +134,32 @@ def with_inline_geometry(fig: go.Figure) -> go.Figure:
     return f
 
 
+def bar_shares(df: pd.DataFrame, label: str, value: str, title: str, *, share: str | None = None,
+               hover: str | None = None, orientation: str = "h", top: int = 15, xtitle: str = "",
+               color: str | None = None) -> go.Figure:
+    """Horizontal bars of ``value`` by ``label`` (largest first), with the share in the label when given."""
+    d = df.dropna(subset=[value]).sort_values(value, ascending=False).head(top)
+    text = None
+    if share is not None and share in d:
+        text = [f"{s:.0%}" if pd.notna(s) else "" for s in d[share]]
+    if orientation == "h":
+        d = d.iloc[::-1]
+        text = text[::-1] if text else None
+        trace = go.Bar(y=d[label].astype(str), x=d[value], orientation="h", text=text, textposition="outside",
+                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
+    else:
+        trace = go.Bar(x=d[label].astype(str), y=d[value], text=text, textposition="outside",
+                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
+    fig = go.Figure(trace)
+    h = max(260, 60 + 24 * len(d)) if orientation == "h" else 380
+    _layout(fig, title, height=h)
+    if orientation == "h":
+        fig.update_xaxes(title_text=xtitle)
+    else:
+        fig.update_yaxes(title_text=xtitle)
+    return fig
+
+
 def lines(df: pd.DataFrame, x: str, y: str, series: str, title: str, *, ytitle: str = "",
           yformat: str | None = None, dash: dict[str, str] | None = None) -> go.Figure:
     """One line per ``series`` over ``x``."""
