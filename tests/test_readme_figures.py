@@ -251,7 +251,8 @@ def test_uranium_share():
     got = got[(got["year"] == 2022) & (got["origin"] == "KAZ")]
     assert got["share"].iloc[0] == pytest.approx(rows["share"].iloc[0])
     world = reference.load("uranium_world_production")
-    world = world[(world["revision"] == "latest WNA revision") & world["tonnes_u"].notna() & (world["year"] >= 2019)]
+    world = world[(world["revision"] == "latest WNA revision") & world["iso3"].notna() & world["tonnes_u"].notna()
+                  & (world["year"] >= 2019)]
     leaders = world.loc[world.groupby("year")["tonnes_u"].idxmax()]
     assert sorted(leaders["year"]) == [2019, 2020, 2021, 2022, 2023, 2024] and set(leaders["iso3"]) == {"KAZ"}
     said("is the first mine producer in the world every year since 2019")
