@@ -24,7 +24,7 @@ REQUIRED_KEYS = ("method", "source", "dataset", "years", "thresholds")
 #: typed: their provenance is kept as given (with the missing keys listed in ``Provenance.missing``).  The lead
 #: empties this set once those branches are merged; any other ``samarkand.*`` module gets a ProvenanceError.
 #: A Result built outside the package (a notebook, a test) keeps what it is given, the missing keys listed.
-PENDING_MODULES = frozenset({"samarkand.methods.crm", "samarkand.methods.stress"})
+PENDING_MODULES: frozenset[str] = frozenset()
 
 
 class ProvenanceError(TypeError):
