@@ -28,6 +28,7 @@ CLASSIFICATION = {"H0": "HS92", "H1": "HS96", "H2": "HS02", "H3": "HS07", "H4": 
 
 def plan_comtrade(path: Path | str, *, prefer: Literal["imports", "exports"] = "imports",
                   years: list[int] | None = None, name: str | None = None) -> ImportPlan:
+    """Plan the import of a UN Comtrade export: import reports kept over mirror reports (``prefer``)."""
     path = Path(path)
     label = str(path)
     df = read_table(path)
@@ -81,7 +82,7 @@ def plan_comtrade(path: Path | str, *, prefer: Literal["imports", "exports"] = "
         if len(cls) > 1:
             raise DataError(f"mixed classifications {sorted(cls)}: import them separately", file=label,
                             field="classificationCode")
-        rev = CLASSIFICATION.get(cls.pop(), None)
+        rev = CLASSIFICATION.get(cls.pop())
     from samarkand.products import codes as hs_codes
 
     hs6 = V.hs6_codes(df, "cmdCode", hs_codes(rev) if rev else None, file=label, revision=rev or "HS")
