@@ -39,6 +39,7 @@ _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
     (r"(^|_)years?$|_year$|^year_", "year"),
     (r"(^|_)(n|count|rank|roll_calls|products|members)$|^n_|_count$|^rank_|^years_met$", "count"),
+    (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),
     (r"share|payable|kept|_pct$|^pct_|agreement|cohesion|coverage", "share"),
     (r"hhi|(^|_)(sr|ei|index|tci|hhi_wgi)$|_index$|supply_risk|economic_importance", "index"),
@@ -230,8 +231,8 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
     return abs(got - value) <= abs(value) * 0.005 + 1e-12
 
 
-__all__ = ["KINDS", "Kind", "count", "format_value", "index", "kind_of", "money", "parse_value", "pvalue", "ratio",
-           "share", "tonnes", "within_precision", "year"]
+__all__ = ["KINDS", "Kind", "count", "format_value", "header", "index", "kind_of", "money", "parse_value", "pvalue",
+           "ratio", "share", "tonnes", "unit_of", "within_precision", "year"]
 
 
 # --- a Result in a notebook -----------------------------------------------------------------------------------
@@ -296,3 +297,34 @@ def result_repr(result: Any) -> str:
     extras = f"; extras: {', '.join(result.extras)}" if result.extras else ""
     notes = f"; {len(result.notes)} note(s)" if result.notes else ""
     return f"{head}{extras}{notes})\n  {line}" if line else f"{head}{extras}{notes})"
+
+
+# --- column headers with their unit (the terminal; any surface that shows raw column names) -------------------
+
+_ACRONYMS = {"hhi", "hs", "hs2", "hs4", "hs6", "cn8", "rca", "tii", "tci", "wgi", "eu", "eu27", "sr", "ei", "crm",
+             "crma", "cbam", "iso3", "gdp", "un", "unga", "id", "usd", "eur", "lng", "co2", "co2e", "hsr", "pdf"}
+_UNIT_TOKENS = {"usd": "USD", "eur": "EUR", "kusd": "USD k", "musd": "USD m", "eur_m": "EUR m"}
+_KIND_UNIT = {"share": "%", "tonnes": "t"}
+
+
+def unit_of(column: str, kind: Kind) -> str | None:
+    """The unit a column's shown figures are in: 'USD' / 'EUR' for money named so, '%' for shares, 't' for tonnes."""
+    tokens = str(column).lower().split("_")
+    if kind == "money":
+        for tok in reversed(tokens):
+            if tok in _UNIT_TOKENS:
+                return _UNIT_TOKENS[tok]
+        return None
+    return _KIND_UNIT.get(kind)
+
+
+def header(column: str, kind: Kind) -> str:
+    """A readable header with the unit: ``extra_imports_usd`` → 'Extra imports (USD)', ``share`` → 'Share (%)'."""
+    tokens = [t for t in str(column).split("_") if t]
+    unit = unit_of(column, kind)
+    drop = {"usd", "eur", "kusd", "musd", "pct"} | ({"t", "tonnes", "kt", "mt"} if kind == "tonnes" else set())
+    words = [t for t in tokens if t.lower() not in drop] or tokens
+    words = [t.upper() if t.lower() in _ACRONYMS else t for t in words]
+    label = " ".join(words)
+    label = label[:1].upper() + label[1:]
+    return f"{label} ({unit})" if unit else label
