@@ -16,12 +16,15 @@ from rich.table import Table
 from samarkand import display
 
 TEXT_LIMIT = 60          # characters of a text cell shown in a table (csv/json keep it whole)
-TEXT_MIN = 10            # narrowest a wrapping text column gets (or its longest header word, if wider)
+TEXT_MIN = 10            # text columns narrower than half this are split off rather than squeezed
+WORD_LIMIT = 16          # longer words of a text column may break when space is short
 KEY_COLUMNS = 2          # leading text columns repeated in every part of a split table
 
 
 @dataclass(frozen=True)
 class ShownColumn:
+    """One column as shown: its name, header with unit, kind and formatted cells."""
+
     name: str
     label: str
     kind: display.Kind
@@ -36,12 +39,16 @@ class ShownColumn:
         return max([len(self.label), *(len(c) for c in self.cells)])
 
     @property
+    def longest_word(self) -> int:
+        return max([1, *(len(w) for c in self.cells for w in c.split())])
+
+    @property
     def narrowest(self) -> int:
-        """The smallest content width: the widest cell for figures, a readable minimum for text."""
+        """The smallest content width: the widest cell for figures, the longest header word for text."""
         longest_word = max((len(w) for w in self.label.split()), default=1)
         if not self.wraps:
             return max([longest_word, *(len(c) for c in self.cells)])
-        return max(longest_word, min(self.natural, TEXT_MIN))
+        return max(longest_word, min(self.natural, TEXT_MIN // 2))
 
 
 def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
@@ -87,17 +94,23 @@ def split_columns(cols: list[ShownColumn], width: int) -> list[list[ShownColumn]
 
 
 def fit_widths(cols: list[ShownColumn], width: int) -> list[int]:
-    """Content widths for ``cols`` within ``width``: each at least its narrowest, growing towards its natural width
-    (headers on one line, text unwrapped) in proportion to what it lacks, as far as the width allows."""
+    """Content widths for ``cols`` within ``width``: each at least its narrowest; spare room goes first to text
+    columns up to their longest word (so words do not break), then towards every column's natural width."""
     widths = [c.narrowest for c in cols]
-    spare = width - table_width(widths)
-    lack = [max(0, c.natural - w) for c, w in zip(cols, widths)]
+    for goal in ([max(w, min(c.longest_word, WORD_LIMIT)) for c, w in zip(cols, widths)],
+                 [max(w, c.natural) for c, w in zip(cols, widths)]):
+        widths = _grow(widths, goal, width - table_width(widths))
+    return widths
+
+
+def _grow(widths: list[int], goal: list[int], spare: int) -> list[int]:
+    """``widths`` moved towards ``goal`` by at most ``spare`` characters in all, in proportion to each lack."""
+    lack = [max(0, g - w) for w, g in zip(widths, goal)]
     if spare <= 0 or not any(lack):
         return widths
     if sum(lack) <= spare:
         return [w + x for w, x in zip(widths, lack)]
-    total = sum(lack)
-    return [w + x * spare // total for w, x in zip(widths, lack)]
+    return [w + x * spare // sum(lack) for w, x in zip(widths, lack)]
 
 
 def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80) -> list[Table]:
