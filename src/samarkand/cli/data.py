@@ -27,7 +27,7 @@ def _bytes_progress() -> Progress:
 def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
                   references: bool = typer.Option(True, "--references/--no-references",
                                                   help="also list the shipped reference tables")) -> None:
-    """Datasets in the store (most recent import first, then the shipped one) and shipped reference tables."""
+    """Datasets in the store (the default marked; most recent import first, then the shipped one) and reference tables."""
     import json
     import sys
     from dataclasses import asdict
@@ -55,7 +55,7 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
         rows.to_csv(sys.stdout, index=False)
         return
     shown = rows.assign(default=["✓" if x else "" for x in rows["default"]],
-                        imported_at=[str(x)[:16].replace("T", " ") for x in rows["imported_at"]])
+                        imported_at=[str(x)[:10] for x in rows["imported_at"]])
     print_frame(shown.drop(columns=["checksum"]).rename(columns={"imported_at": "imported"}),
                 title=f"Datasets in {store.home}")
     how = (f"$SAMARKAND_DATASET={escape(default)}" if os.environ.get("SAMARKAND_DATASET", "").strip()

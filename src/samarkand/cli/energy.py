@@ -10,7 +10,7 @@ from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.provenance import Result
 
-DATASET_HELP = "dataset in the store (default: latest import, else the shipped baci-crm)"
+DATASET_HELP = "dataset in the store (default: `data default`, else the shipped baci-crm)"
 
 
 def parse_route_shares(items: list[str]) -> dict[str, float]:

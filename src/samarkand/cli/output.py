@@ -7,6 +7,7 @@ The consoles here never raise a MarkupError: a caller that prints unescaped text
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,7 +31,16 @@ class Format(str, Enum):
 class SafeConsole(Console):
     """A rich Console on which markup can never crash a command: on a MarkupError the text prints plain."""
 
+    def follow_columns(self) -> int:
+        """Take the width from $COLUMNS when it is set (the environment may change after the console was made:
+        commands run in process, in tests or notebooks); returns the width."""
+        cols = os.environ.get("COLUMNS", "")
+        if cols.isdigit() and int(cols) > 0 and int(cols) != self.width:
+            self.width = int(cols)
+        return self.width
+
     def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.follow_columns()
         try:
             super().print(*objects, **kwargs)
         except MarkupError:
@@ -70,7 +80,7 @@ def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | N
     from samarkand.cli.tables import frame_tables
 
     shown = df if max_rows is None else df.head(max_rows)
-    for table in frame_tables(shown, title=title, width=console.width):
+    for table in frame_tables(shown, title=title, width=console.follow_columns()):
         console.print(table)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"… {len(df) - max_rows} more rows (use --all or --format csv)")

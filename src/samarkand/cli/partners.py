@@ -24,7 +24,7 @@ def partners_cmd(
     method: str = typer.Option("ec2021", "--method", "-m", help="dependency screen: ec2021 | geodep"),
     rca: float = typer.Option(1.0, "--rca", help="RCA threshold for the partner (Balassa; default 1)"),
     no_crm: bool = typer.Option(False, "--no-crm", help="leave out the EU CRM study material view"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:

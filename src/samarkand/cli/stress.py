@@ -77,7 +77,7 @@ def stress_cmd(
                                          help="with --materials: EU share of world supply (default 1 = "
                                               "conservative bound)"),
     top: Optional[int] = typer.Option(None, "--top", "-n", help="show the first N rows"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:

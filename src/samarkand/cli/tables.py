@@ -122,7 +122,8 @@ def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80)
         name = title if i == 0 else (f"{title} (continued)" if title else "(continued)")
         table = Table(title=escape(name) if name is not None else None, header_style="bold")
         for c, w in zip(part, fit_widths(part, width)):
-            table.add_column(escape(c.label), justify="left" if c.kind in ("text", "bool") else "right", overflow="fold", width=w)
+            justify = "left" if c.kind in ("text", "bool") else "right"
+            table.add_column(escape(c.label), justify=justify, overflow="fold", width=w)
         for r in range(len(df)):
             table.add_row(*(escape(c.cells[r]) for c in part))
         tables.append(table)
