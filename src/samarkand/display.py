@@ -303,27 +303,35 @@ def result_repr(result: Any) -> str:
 
 _ACRONYMS = {"hhi", "hs", "hs2", "hs4", "hs6", "cn8", "rca", "tii", "tci", "wgi", "eu", "eu27", "sr", "ei", "crm",
              "crma", "cbam", "iso3", "gdp", "un", "unga", "id", "usd", "eur", "lng", "co2", "co2e", "hsr", "pdf"}
-_UNIT_TOKENS = {"usd": "USD", "eur": "EUR", "kusd": "USD k", "musd": "USD m", "eur_m": "EUR m"}
+_UNIT_TOKENS = {"usd": "USD", "eur": "EUR", "kusd": "USD k", "musd": "USD m"}
 _KIND_UNIT = {"share": "%", "tonnes": "t"}
 
 
 def unit_of(column: str, kind: Kind) -> str | None:
-    """The unit a column's shown figures are in: 'USD' / 'EUR' for money named so, '%' for shares, 't' for tonnes."""
-    tokens = str(column).lower().split("_")
+    """The unit a column's shown figures are in: 'USD' / 'EUR' (or 'EUR m' for ``…_eur_m``) for money named so,
+    '%' for shares, 't' for tonnes."""
+    tokens = str(column).lower().replace(" ", "_").split("_")
     if kind == "money":
-        for tok in reversed(tokens):
-            if tok in _UNIT_TOKENS:
-                return _UNIT_TOKENS[tok]
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i] in _UNIT_TOKENS:
+                scale = " m" if tokens[i + 1:i + 2] == ["m"] else ""
+                return _UNIT_TOKENS[tokens[i]] + scale
         return None
     return _KIND_UNIT.get(kind)
 
 
 def header(column: str, kind: Kind) -> str:
-    """A readable header with the unit: ``extra_imports_usd`` → 'Extra imports (USD)', ``share`` → 'Share (%)'."""
-    tokens = [t for t in str(column).split("_") if t]
+    """A readable header with the unit: ``extra_imports_usd`` → 'Extra imports (USD)', ``share`` → 'Share (%)'.
+
+    A name with spaces is already written for readers ('low price'): it is kept, only the unit is added.
+    """
     unit = unit_of(column, kind)
+    if " " in str(column):
+        return f"{column} ({unit})" if unit and f"({unit})" not in str(column) else str(column)
+    tokens = [t for t in str(column).split("_") if t]
     drop = {"usd", "eur", "kusd", "musd", "pct"} | ({"t", "tonnes", "kt", "mt"} if kind == "tonnes" else set())
-    words = [t for t in tokens if t.lower() not in drop] or tokens
+    words = [t for i, t in enumerate(tokens)
+             if t.lower() not in drop and not (t == "m" and i and tokens[i - 1].lower() in ("usd", "eur"))] or tokens
     words = [t.upper() if t.lower() in _ACRONYMS else t for t in words]
     label = " ".join(words)
     label = label[:1].upper() + label[1:]

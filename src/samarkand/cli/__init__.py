@@ -36,7 +36,7 @@ def _register_all() -> None:
 
 
 def _show_flags_plainly() -> None:
-    """Help shows boolean flags as ``--all`` (Typer's default, ``--all <bool>``, invites ``--all true``, which fails)."""
+    """Help shows boolean flags as ``--all``: Typer's ``--all <bool>`` invites ``--all true``, which fails."""
     from typer.core import TyperOption
 
     shown_type = TyperOption.display_type_rich

@@ -7,6 +7,7 @@ width, the table is printed in parts, each repeating the leading text columns th
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -45,10 +46,15 @@ class ShownColumn:
     @property
     def narrowest(self) -> int:
         """The smallest content width: the widest cell for figures, the longest header word for text."""
-        longest_word = max((len(w) for w in self.label.split()), default=1)
+        longest_word = max((len(w) for w in _header_words(self.label)), default=1)
         if not self.wraps:
             return max([longest_word, *(len(c) for c in self.cells)])
         return max(longest_word, min(self.natural, TEXT_MIN // 2))
+
+
+def _header_words(label: str) -> list[str]:
+    """The header's words, a parenthesised unit counting as one ('(EUR m)' never breaks)."""
+    return re.findall(r"\([^)]*\)|\S+", label)
 
 
 def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
