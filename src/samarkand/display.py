@@ -37,6 +37,7 @@ _MASS = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 # column name → kind: the first rule that matches wins (names are the methods' documented columns)
 _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
+    (r"slope|_per_year$", "ratio"),                    # a slope per year is a rate, not a year
     (r"(^|_)years?$|_year$|^year_", "year"),
     (r"(^|_)(n|count|rank|roll_calls|products|members)$|^n_|_count$|^rank_|^years_met$", "count"),
     (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes

@@ -40,6 +40,11 @@ class ShownColumn:
         return max([len(self.label), *(len(c) for c in self.cells)])
 
     @property
+    def is_codes(self) -> bool:
+        """Text of single short tokens (HS6 codes, ISO3, periods such as 1992–2019): never broken."""
+        return all(" " not in c and len(c) <= WORD_LIMIT for c in self.cells)
+
+    @property
     def longest_word(self) -> int:
         return max([1, *(len(w) for c in self.cells for w in c.split())])
 
@@ -47,7 +52,7 @@ class ShownColumn:
     def narrowest(self) -> int:
         """The smallest content width: the widest cell for figures, the longest header word for text."""
         longest_word = max((len(w) for w in _header_words(self.label)), default=1)
-        if not self.wraps:
+        if not self.wraps or self.is_codes:
             return max([longest_word, *(len(c) for c in self.cells)])
         return max(longest_word, min(self.natural, TEXT_MIN // 2))
 
