@@ -44,7 +44,7 @@ def parse_tables(text: str) -> list[tuple[list[str], list[list[str]]]]:
 def column(tables, label: str, key: str | None = None) -> dict[str, str]:
     """``label``'s cells keyed by the first column (or ``key``), from the first table that has the label."""
     for labels, rows in tables:
-        if label in labels:
+        if label in labels and (key is None or key in labels):
             k = labels.index(key) if key else 0
             return {r[k]: r[labels.index(label)] for r in rows}
     raise AssertionError(f"no column {label!r} in {[t[0] for t in tables]}")
@@ -303,3 +303,19 @@ def test_help_has_no_build_paths_or_repositories(cli, command):
     assert out.returncode == 0, out.stderr
     for word in ("shared/data", "SOURCES.md", "github", "scripts/", "was reachable"):
         assert word not in out.stdout, (command, word)
+
+
+def test_whole_numbers_without_a_telling_name_are_counts():
+    assert display.kind_of("rows", pd.Series([8, 393820])) == "count"
+    assert display.format_value(8, display.kind_of("rows", pd.Series([8]))) == "8"          # not "8.00"
+
+
+def test_data_list_hides_build_paths_and_repositories(cli):
+    out = cli("data", "list", env=NARROW)
+    assert out.returncode == 0, out.stderr
+    assert_fits(out.stdout)
+    assert "None" not in out.stdout
+    for word in ("shared/", "facts/", "Varcolacus", "commit "):
+        assert word not in out.stdout, word
+    rows = column(parse_tables(out.stdout), "Rows", key="Table")
+    assert rows["blocs"] == f"{len(reference.load('blocs')):,}"

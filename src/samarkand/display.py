@@ -63,6 +63,9 @@ def kind_of(column: str, sample: Any = None) -> Kind:
     for pattern, kind in _RULES:
         if re.search(pattern, name):
             return kind
+    dtype = getattr(sample, "dtype", None)
+    if dtype is not None and dtype.kind in ("i", "u"):
+        return "count"                    # whole numbers a name says nothing about (rows, n): never "8.00"
     return "ratio"
 
 

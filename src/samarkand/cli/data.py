@@ -8,9 +8,7 @@ from typing import Optional
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
 
-from samarkand import display
 from samarkand.cli.common import parse_years
 from samarkand.cli.output import Format, console, err_console, print_frame
 
@@ -54,21 +52,18 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
     if fmt is Format.csv:
         rows.to_csv(sys.stdout, index=False)
         return
-    shown = rows.assign(default=["✓" if x else "" for x in rows["default"]],
-                        imported_at=[str(x)[:10] for x in rows["imported_at"]])
-    print_frame(shown.drop(columns=["checksum"]).rename(columns={"imported_at": "imported"}),
+    shown = rows.assign(default=["✓" if x else "" for x in rows["default"]])
+    shown = shown.assign(source=[f"{s} {r}".strip() for s, r in zip(shown["source"], shown["release"])])
+    print_frame(shown[["name", "default", "source", "hs_revision", "years", "rows"]],
                 title=f"Datasets in {store.home}")
     how = (f"$SAMARKAND_DATASET={escape(default)}" if os.environ.get("SAMARKAND_DATASET", "").strip()
            else "change it with `samarkand data default NAME`")
     console.print(f"default dataset: {escape(default)} ({how})", highlight=False)
     if refs:
-        t = Table(title="Shipped reference tables", header_style="bold")
-        for c in ("table", "title", "source", "licence", "rows"):
-            t.add_column(c, overflow="fold")
-        for r in refs:
-            t.add_row(*(escape(display.format_value(r[c], "text")) for c in ("table", "title", "source", "licence",
-                                                                             "rows")))
-        console.print(t)
+        print_frame(pd.DataFrame([{"table": r["table"], "title": r["title"], "rows": r["rows"]} for r in refs]),
+                    title="Shipped reference tables")
+        console.print("sources and licences of each table: `samarkand data list --format json` (the 'references' "
+                      "list)", highlight=False)
 
 
 def _hs_revision_text(rev: str | dict | None) -> str:
