@@ -319,3 +319,21 @@ def test_data_list_hides_build_paths_and_repositories(cli):
         assert word not in out.stdout, word
     rows = column(parse_tables(out.stdout), "Rows", key="Table")
     assert rows["blocs"] == f"{len(reference.load('blocs')):,}"
+
+
+def test_a_column_that_says_the_same_in_every_row_is_said_once():
+    from rich.console import Console
+
+    from samarkand.cli.tables import frame_tables
+
+    df = pd.DataFrame({"hs6": ["280470", "810411", "720241", "760110"], "source_note": ["BACI V202501"] * 4,
+                       "value_usd": [1.0e6, 2.5e6, 3.0e3, 4.2e9]})
+    parts = frame_tables(df, width=80)
+    assert parts[-1] == "Source note: BACI V202501 (every row)"
+    console = Console(width=80, record=True, file=open("/dev/null", "w"))   # noqa: SIM115
+    console.print(parts[0])
+    text = console.export_text()
+    assert "BACI" not in text and "Value (USD)" in text
+    assert [display.money(v) for v in df["value_usd"]] == ["1.00 m", "2.50 m", "3.00 k", "4.20 bn"]
+    for shown in ("1.00 m", "2.50 m", "3.00 k", "4.20 bn"):
+        assert shown in text

@@ -80,8 +80,11 @@ def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | N
     from samarkand.cli.tables import frame_tables
 
     shown = df if max_rows is None else df.head(max_rows)
-    for table in frame_tables(shown, title=title, width=console.follow_columns()):
-        console.print(table)
+    for part in frame_tables(shown, title=title, width=console.follow_columns()):
+        if isinstance(part, str):
+            console.print(escape(part), highlight=False)
+        else:
+            console.print(part)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"… {len(df) - max_rows} more rows (use --all or --format csv)")
 

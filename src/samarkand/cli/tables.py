@@ -124,9 +124,17 @@ def _grow(widths: list[int], goal: list[int], spare: int) -> list[int]:
     return [w + x * spare // sum(lack) for w, x in zip(widths, lack)]
 
 
-def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80) -> list[Table]:
-    """The rich tables that show ``df`` within ``width`` characters (one, unless the columns must be split)."""
+def same_in_every_row(cols: list[ShownColumn], min_rows: int = 4) -> list[ShownColumn]:
+    """Text columns (not the first) that say the same in every row of a long table: said once, below it."""
+    return [c for c in cols[1:] if c.wraps and len(c.cells) >= min_rows and len(set(c.cells)) == 1]
+
+
+def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80) -> list[Table | str]:
+    """What shows ``df`` within ``width`` characters: its tables (one, unless the columns must be split), then a
+    line for each text column that says the same in every row."""
     cols = shown_columns(df)
+    constant = same_in_every_row(cols)
+    cols = [c for c in cols if c not in constant]
     parts = split_columns(cols, width) if cols else [[]]
     tables = []
     for i, part in enumerate(parts):
@@ -138,4 +146,4 @@ def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80)
         for r in range(len(df)):
             table.add_row(*(escape(c.cells[r]) for c in part))
         tables.append(table)
-    return tables
+    return tables + [f"{c.label}: {c.cells[0]} (every row)" for c in constant if c.cells[0] not in ("", "—")]
