@@ -337,3 +337,22 @@ def test_a_column_that_says_the_same_in_every_row_is_said_once():
     assert [display.money(v) for v in df["value_usd"]] == ["1.00 m", "2.50 m", "3.00 k", "4.20 bn"]
     for shown in ("1.00 m", "2.50 m", "3.00 k", "4.20 bn"):
         assert shown in text
+
+
+def test_partners_summary_values_by_their_measure_and_reasons_on_demand(cli):
+    from samarkand.methods.partnership import partnership
+
+    out = cli("partners", "EU27", "KAZ", env=NARROW)
+    assert out.returncode == 0, out.stderr
+    res = partnership("EU27", "KAZ")
+    summary = res.extras["summary"]
+    shown = [r for labels, rows in parse_tables(out.stdout) if "Indicator" in labels for r in rows]
+    assert len(shown) == len(summary)
+    for (label, economy, text), (_, row) in zip(shown, summary.iterrows()):
+        kind = display.kind_of(row["indicator"])
+        assert label == display.header(row["indicator"], kind) and economy == row["economy"]
+        assert display.within_precision(text, row["value"], kind), (label, text, row["value"])
+    first_reason = str(res.table["why"].iloc[0])
+    assert first_reason[:30] not in out.stdout and "--detail" in out.stdout
+    detail = cli("partners", "EU27", "KAZ", "--detail", env=NARROW)
+    assert " ".join(first_reason.split())[:30] in " ".join(detail.stdout.split())

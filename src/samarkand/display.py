@@ -39,7 +39,7 @@ _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
     (r"slope|_per_year$", "ratio"),                    # a slope per year is a rate, not a year
     (r"(^|_)years?$|_year$|^year_", "year"),
-    (r"(^|_)(n|count|rank|roll_calls|products|members)$|^n_|_count$|^rank_|^years_met$", "count"),
+    (r"(^|_)(n|count|rank|roll_calls|products|members|opportunities)$|^n_|_count$|^rank_|^years_met$", "count"),
     (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),
     (r"share|payable|kept|_pct$|^pct_|agreement|cohesion|coverage", "share"),
@@ -221,8 +221,8 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
     if kind == "share":
         tol = 0.0005 if abs(value) >= 0.01 else max(abs(value) * 0.05, 1e-12)
         return abs(got - value) <= tol + 1e-12
-    if kind == "index":
-        tol = 0.0005 if abs(value) >= 0.001 else abs(value) * 0.05
+    if kind == "index":                   # from 10 up (TCI is 0–100) index() shows one decimal
+        tol = 0.05 if abs(value) >= 10 else 0.0005 if abs(value) >= 0.001 else abs(value) * 0.05
         return abs(got - value) <= tol + 1e-12
     if kind in ("count", "year"):
         return abs(got - value) <= 0.5

@@ -62,13 +62,30 @@ def _header_words(label: str) -> list[str]:
     return re.findall(r"\([^)]*\)|\S+", label)
 
 
+MEASURE_COLUMNS = ("measure", "indicator", "metric")
+
+
 def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
-    """Each column of ``df`` with its kind, its header (with unit) and its cells as the display module shows them."""
+    """Each column of ``df`` with its kind, its header (with unit) and its cells as the display module shows them.
+
+    A long table of ``measure`` / ``value`` rows formats each value by its measure's kind (a share as a
+    percentage, money with its scale) and names each measure with its unit ('Coverable share (%)').
+    """
+    measure = next((c for c in MEASURE_COLUMNS if c in df.columns), None)
+    row_kinds = [display.kind_of(str(m)) for m in df[measure]] if measure and "value" in df.columns else None
     out = []
     for name in df.columns:
         kind = display.kind_of(str(name), df[name])
-        cells = [_cut(display.format_value(v, kind)) if kind == "text" else display.format_value(v, kind)
-                 for v in df[name].tolist()]
+        if row_kinds is not None and name == "value" and kind not in ("text", "bool"):
+            cells = [display.format_value(v, k) for v, k in zip(df[name].tolist(), row_kinds)]
+            out.append(ShownColumn("value", "Value", "ratio", cells))
+            continue
+        if row_kinds is not None and name == measure:
+            cells = [display.header(str(m), k) for m, k in zip(df[name].tolist(), row_kinds)]
+        elif kind == "text":
+            cells = [_cut(display.format_value(v, kind)) for v in df[name].tolist()]
+        else:
+            cells = [display.format_value(v, kind) for v in df[name].tolist()]
         out.append(ShownColumn(str(name), display.header(str(name), kind), kind, cells))
     return out
 
