@@ -17,7 +17,7 @@ from rich.table import Table
 from samarkand import display
 
 TEXT_LIMIT = 60          # characters of a text cell shown in a table (csv/json keep it whole)
-TEXT_MIN = 10            # text columns narrower than half this are split off rather than squeezed
+TEXT_MIN = 14            # text columns get this much (if they need it) before a table is split in parts
 WORD_LIMIT = 16          # longer words of a text column may break when space is short
 KEY_COLUMNS = 2          # leading text columns repeated in every part of a split table
 
@@ -55,6 +55,11 @@ class ShownColumn:
         if not self.wraps or self.is_codes:
             return max([longest_word, *(len(c) for c in self.cells)])
         return max(longest_word, min(self.natural, TEXT_MIN // 2))
+
+    @property
+    def comfortable(self) -> int:
+        """The width a table is planned with: text gets up to :data:`TEXT_MIN` characters before columns split."""
+        return max(self.narrowest, min(self.natural, TEXT_MIN)) if self.wraps else self.narrowest
 
 
 def _header_words(label: str) -> list[str]:
@@ -102,18 +107,18 @@ def table_width(widths: list[int]) -> int:
 
 def split_columns(cols: list[ShownColumn], width: int) -> list[list[ShownColumn]]:
     """Groups of columns that each fit ``width``; every group after the first repeats the key columns."""
-    if table_width([c.narrowest for c in cols]) <= width:
+    if table_width([c.comfortable for c in cols]) <= width:
         return [cols]
     keys: list[ShownColumn] = []
     for c in cols[:KEY_COLUMNS]:
-        if not c.wraps or table_width([k.narrowest for k in keys + [c]]) > width // 2:
+        if not c.wraps or table_width([k.comfortable for k in keys + [c]]) > width // 2:
             break
         keys.append(c)
     rest = cols[len(keys):]
     parts: list[list[ShownColumn]] = []
     current: list[ShownColumn] = []
     for c in rest:
-        if current and table_width([k.narrowest for k in keys + current + [c]]) > width:
+        if current and table_width([k.comfortable for k in keys + current + [c]]) > width:
             parts.append(keys + current)
             current = []
         current.append(c)
