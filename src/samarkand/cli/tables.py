@@ -68,6 +68,7 @@ def _header_words(label: str) -> list[str]:
 
 
 MEASURE_COLUMNS = ("measure", "indicator", "metric")
+VALUE_COLUMNS = ("value", "figure")
 
 
 def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
@@ -77,13 +78,14 @@ def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
     percentage, money with its scale) and names each measure with its unit ('Coverable share (%)').
     """
     measure = next((c for c in MEASURE_COLUMNS if c in df.columns), None)
-    row_kinds = [display.kind_of(str(m)) for m in df[measure]] if measure and "value" in df.columns else None
+    value = next((c for c in VALUE_COLUMNS if c in df.columns), None)
+    row_kinds = [display.kind_of(str(m)) for m in df[measure]] if measure and value else None
     out = []
     for name in df.columns:
         kind = display.kind_of(str(name), df[name])
-        if row_kinds is not None and name == "value" and kind not in ("text", "bool"):
+        if row_kinds is not None and name == value and kind not in ("text", "bool"):
             cells = [display.format_value(v, k) for v, k in zip(df[name].tolist(), row_kinds)]
-            out.append(ShownColumn("value", "Value", "ratio", cells))
+            out.append(ShownColumn(value, value.capitalize(), "ratio", cells))
             continue
         if row_kinds is not None and name == measure:
             cells = [display.header(str(m), k) for m, k in zip(df[name].tolist(), row_kinds)]
