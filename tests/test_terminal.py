@@ -356,3 +356,24 @@ def test_partners_summary_values_by_their_measure_and_reasons_on_demand(cli):
     assert first_reason[:30] not in out.stdout and "--detail" in out.stdout
     detail = cli("partners", "EU27", "KAZ", "--detail", env=NARROW)
     assert " ".join(first_reason.split())[:30] in " ".join(detail.stdout.split())
+
+
+def test_a_share_of_tonnes_is_a_share():
+    assert display.kind_of("transit_share_of_imports_t") == "share"
+    assert display.header("transit_share_of_imports_t", "share") == "Transit share of imports (% of tonnes)"
+    assert display.kind_of("imports_t") == "tonnes"
+
+
+def test_check_shows_the_evidence_as_percentages(cli):
+    out = cli("check", "Kazakhstan supplies 68% of EU phosphorus imports", env=NARROW)
+    assert out.returncode == 0, out.stderr
+    figures = column(parse_tables(out.stdout), "Figure")
+    # the independent figure: KAZ's share of extra-EU27 imports of 280470 in 2024, from the shipped rows
+    from samarkand.economies import members
+
+    f = pd.read_parquet(reference.path("flows_baci_crm"))
+    eu = set(members("EU27", 2024))
+    m = f[(f["year"] == 2024) & (f["hs6"] == "280470") & f["importer"].isin(eu) & ~f["exporter"].isin(eu)]
+    kaz = m.loc[m["exporter"] == "KAZ", "value_usd"].sum() / m["value_usd"].sum()
+    shown = next(v for k, v in figures.items() if k.startswith("Import"))       # 'Import share (%)', wrapped
+    assert display.within_precision(shown, kaz, "share"), (figures, kaz)

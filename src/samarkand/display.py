@@ -41,6 +41,7 @@ _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)years?$|_year$|^year_", "year"),
     (r"(^|_)(n|count|rank|roll_calls|products|members|opportunities)$|^n_|_count$|^rank_|^years_met$", "count"),
     (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes
+    (r"share.*_t$", "share"),                          # a share of tonnes is a share
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),
     (r"share|payable|kept|_pct$|^pct_|agreement|cohesion|coverage", "share"),
     (r"hhi|(^|_)(sr|ei|index|tci|hhi_wgi)$|_index$|supply_risk|economic_importance", "index"),
@@ -321,6 +322,8 @@ def unit_of(column: str, kind: Kind) -> str | None:
                 scale = " m" if tokens[i + 1:i + 2] == ["m"] else ""
                 return _UNIT_TOKENS[tokens[i]] + scale
         return None
+    if kind == "share" and tokens[-1] == "t":
+        return "% of tonnes"
     return _KIND_UNIT.get(kind)
 
 
@@ -333,7 +336,8 @@ def header(column: str, kind: Kind) -> str:
     if " " in str(column):
         return f"{column} ({unit})" if unit and f"({unit})" not in str(column) else str(column)
     tokens = [t for t in str(column).split("_") if t]
-    drop = {"usd", "eur", "kusd", "musd", "pct"} | ({"t", "tonnes", "kt", "mt"} if kind == "tonnes" else set())
+    mass = {"t", "tonnes", "kt", "mt"} if kind in ("tonnes", "share") else set()
+    drop = {"usd", "eur", "kusd", "musd", "pct"} | mass
     words = [t for i, t in enumerate(tokens)
              if t.lower() not in drop and not (t == "m" and i and tokens[i - 1].lower() in ("usd", "eur"))] or tokens
     words = [t.upper() if t.lower() in _ACRONYMS else t for t in words]
