@@ -377,3 +377,17 @@ def test_check_shows_the_evidence_as_percentages(cli):
     kaz = m.loc[m["exporter"] == "KAZ", "value_usd"].sum() / m["value_usd"].sum()
     shown = next(v for k, v in figures.items() if k.startswith("Import"))       # 'Import share (%)', wrapped
     assert display.within_precision(shown, kaz, "share"), (figures, kaz)
+
+
+def test_split_tables_repeat_the_row_key():
+    from samarkand.cli.tables import shown_columns, split_columns
+
+    df = pd.DataFrame({"rank": [1, 2], "hs6": ["850511", "810411"],
+                       "description": ["Magnets; permanent magnets and articles", "Magnesium; unwrought, 99.8 %"],
+                       **{f"measure_{i}_usd": [1.0e9 * i, 2.0e6] for i in range(1, 9)}})
+    parts = split_columns(shown_columns(df), 80)
+    assert len(parts) > 1
+    assert [c.name for c in parts[0][:3]] == ["rank", "hs6", "description"]
+    assert all(p[0].name == "hs6" for p in parts[1:])                    # the code names the row
+    shown = [c.name for p in parts for c in p if c.name.startswith("measure")]
+    assert shown == [f"measure_{i}_usd" for i in range(1, 9)]          # every column once, in order

@@ -107,24 +107,39 @@ def table_width(widths: list[int]) -> int:
     return sum(widths) + 3 * len(widths) + 1
 
 
-def split_columns(cols: list[ShownColumn], width: int) -> list[list[ShownColumn]]:
-    """Groups of columns that each fit ``width``; every group after the first repeats the key columns."""
-    if table_width([c.comfortable for c in cols]) <= width:
-        return [cols]
+def key_columns(cols: list[ShownColumn], width: int) -> list[ShownColumn]:
+    """The text columns among the first three that name a row (a code column alone when the other is long text),
+    at most :data:`KEY_COLUMNS` of them and half the width."""
+    candidates = [c for c in cols[:3] if c.wraps]
+    codes = [c for c in candidates if c.is_codes]
+    chosen = codes if codes and any(c.natural > 20 for c in candidates) else candidates
     keys: list[ShownColumn] = []
-    for c in cols[:KEY_COLUMNS]:
-        if not c.wraps or table_width([k.comfortable for k in keys + [c]]) > width // 2:
+    for c in chosen[:KEY_COLUMNS]:
+        if table_width([k.comfortable for k in keys + [c]]) > width // 2:
             break
         keys.append(c)
-    rest = cols[len(keys):]
-    parts: list[list[ShownColumn]] = []
-    current: list[ShownColumn] = []
-    for c in rest:
+    return keys
+
+
+def split_columns(cols: list[ShownColumn], width: int) -> list[list[ShownColumn]]:
+    """Groups of columns that each fit ``width``: the first in the table's order, every later one repeating the
+    key columns (:func:`key_columns`) before the columns that did not fit yet."""
+    if table_width([c.comfortable for c in cols]) <= width:
+        return [cols]
+    keys = key_columns(cols, width)
+    first: list[ShownColumn] = []
+    for c in cols:
+        if first and table_width([k.comfortable for k in first + [c]]) > width:
+            break
+        first.append(c)
+    parts, current = [first], []
+    for c in (c for c in cols if c not in first):
         if current and table_width([k.comfortable for k in keys + current + [c]]) > width:
             parts.append(keys + current)
             current = []
         current.append(c)
-    parts.append(keys + current)
+    if current:
+        parts.append(keys + current)
     return parts
 
 
