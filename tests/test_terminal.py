@@ -259,7 +259,11 @@ THREE_ROWS = "year,exporter,importer,hs6,value_usd\n2023,KAZ,DEU,280470,1000\n20
 def test_importing_does_not_change_the_default(cli, tmp_path):
     t = tmp_path / "three.csv"
     t.write_text(THREE_ROWS)
-    assert cli("data", "import", t, "--source", "table", "--map", MAP, "--name", "three").returncode == 0
+    imported = cli("data", "import", t, "--source", "table", "--map", MAP, "--name", "three")
+    assert imported.returncode == 0 and "the default dataset is still baci-crm" in imported.stdout
+    import json
+
+    assert json.loads(cli("data", "list", "--format", "json").stdout)["default"] == "baci-crm"
     listing = cli("data", "list", "--no-references", env=NARROW)
     assert "None" not in listing.stdout and "default dataset: baci-crm" in listing.stdout
     default = column(parse_tables(listing.stdout), "Default")

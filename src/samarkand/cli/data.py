@@ -40,7 +40,8 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
     refs = [{"table": n, **{k: reference.meta(n).get(k) for k in ("title", "source", "licence", "version", "rows")}}
             for n in reference.available()] if references else []
     if fmt is Format.json:
-        sys.stdout.write(json.dumps({"home": str(store.home), "datasets": [asdict(d) for d in ds],
+        sys.stdout.write(json.dumps({"home": str(store.home), "default": store.default_name(),
+                                     "datasets": [asdict(d) for d in ds],
                                      "references": refs}, indent=2, default=str) + "\n")
         return
     default = store.default_name()
