@@ -106,6 +106,7 @@ def uranium_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the commands to the ``samarkand`` app."""
     app.command("exposure", help="Transit exposure: imports whose route crosses a transit country (e.g. Kazakh "
                                  "crude through Russia), per supplier and in total.")(exposure_cmd)
     app.command("backtest", help="Backtest of the stress test on a real shock (e.g. the EU's Russian crude, "
