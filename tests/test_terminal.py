@@ -198,6 +198,11 @@ def test_alignment_slopes_are_not_rounded_to_zero(cli):
     ["partners", "EU27", "KAZ"],
     ["corridors", "--commodity", "crude", "--close-transit", "RUS"],
     ["votes", "KAZ", "EU27"],
+    ["crm"],
+    ["cbam", "KAZ", "--years", "2026-2034", "--detail"],
+    ["exposure", "EU27", "--via", "RUS", "--commodity", "crude", "--year", "2024"],
+    ["backtest", "EU27", "--cut", "RUS", "--commodity", "crude", "--base-year", "2021", "--outcome-year", "2024"],
+    ["uranium", "EU27"],
 ])
 def test_commands_fit_80_columns(cli, args):
     out = cli(*args, env=NARROW)
