@@ -65,4 +65,5 @@ def _read_claims(path: Path) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the commands to the ``samarkand`` app."""
     app.command("check")(check_command)
