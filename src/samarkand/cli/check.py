@@ -39,6 +39,8 @@ def check_command(
             res = Result(shown, provenance=res.provenance)
         emit(res, fmt, title="claims checked")
         return
+    if text is None:  # unreachable: exactly one of text and --file is given (checked above)
+        raise InputError("give a claim in quotes")
     res = check(text, year, dataset=dataset)
     if fmt is not Format.table:
         emit(res, fmt)

@@ -7,6 +7,8 @@ width, the table is printed in parts, each repeating the leading text columns th
 """
 from __future__ import annotations
 
+from typing import Literal
+
 import re
 from dataclasses import dataclass
 
@@ -83,7 +85,7 @@ def shown_columns(df: pd.DataFrame) -> list[ShownColumn]:
     out = []
     for name in df.columns:
         kind = display.kind_of(str(name), df[name])
-        if row_kinds is not None and name == value and kind not in ("text", "bool"):
+        if row_kinds is not None and value is not None and name == value and kind not in ("text", "bool"):
             cells = [display.format_value(v, k) for v, k in zip(df[name].tolist(), row_kinds)]
             out.append(ShownColumn(value, value.capitalize(), "ratio", cells))
             continue
@@ -132,7 +134,8 @@ def split_columns(cols: list[ShownColumn], width: int) -> list[list[ShownColumn]
         if first and table_width([k.comfortable for k in first + [c]]) > width:
             break
         first.append(c)
-    parts, current = [first], []
+    parts: list[list[ShownColumn]] = [first]
+    current: list[ShownColumn] = []
     for c in (c for c in cols if c not in first):
         if current and table_width([k.comfortable for k in keys + current + [c]]) > width:
             parts.append(keys + current)
@@ -180,7 +183,7 @@ def frame_tables(df: pd.DataFrame, *, title: str | None = None, width: int = 80)
         name = title if i == 0 else (f"{title} (continued)" if title else "(continued)")
         table = Table(title=escape(name) if name is not None else None, header_style="bold")
         for c, w in zip(part, fit_widths(part, width)):
-            justify = "left" if c.kind in ("text", "bool") else "right"
+            justify: Literal["left", "right"] = "left" if c.kind in ("text", "bool") else "right"
             table.add_column(escape(c.label), justify=justify, overflow="fold", width=w)
         for r in range(len(df)):
             table.add_row(*(escape(c.cells[r]) for c in part))
