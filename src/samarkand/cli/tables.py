@@ -7,10 +7,9 @@ width, the table is printed in parts, each repeating the leading text columns th
 """
 from __future__ import annotations
 
-from typing import Literal
-
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 from rich.markup import escape
