@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import typer
 
@@ -43,7 +44,7 @@ def _show_flags_plainly() -> None:
     if getattr(shown_type, "_samarkand_flags", False):
         return
 
-    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+    def display_type_rich(self: TyperOption, ctx: Any) -> str | None:
         return None if self.is_flag else shown_type(self, ctx)
 
     display_type_rich._samarkand_flags = True  # type: ignore[attr-defined]
@@ -88,7 +89,7 @@ def main() -> None:
     except Exception as exc:  # usage errors (bad option value, unknown option) arrive here with standalone_mode=False
         usage_errors = _usage_error_types()
         if isinstance(exc, usage_errors):
-            exc.show()
+            exc.show()  # type: ignore[attr-defined]  # click's ClickException (either copy) has show()
             sys.exit(2)
         from rich.errors import MarkupError
 

@@ -118,10 +118,12 @@ def terminal_view(res: Result, detail: bool) -> Result:
             description=ex["by_good"]["description"].str.slice(0, 40)))
     extras |= {k: v for k, v in ex.items() if k in ("not_costed", "intensity_cut")}
     return Result(table=table, provenance=res.provenance, extras=extras,
-                  notes=res.notes + assumption_notes(ex["by_year"]))
+                  notes=[*res.notes, *assumption_notes(ex["by_year"])])
 
 
 def register(app: typer.Typer) -> None:
+    """Add the `cbam` command to the ``samarkand`` app."""
+
     @app.command("cbam")
     def cbam_cmd(
         exporter: str = typer.Argument(..., help="exporting country (ISO3 or name), e.g. KAZ"),

@@ -25,7 +25,8 @@ def _bytes_progress() -> Progress:
 def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
                   references: bool = typer.Option(True, "--references/--no-references",
                                                   help="also list the shipped reference tables")) -> None:
-    """Datasets in the store (the default marked; most recent import first, then the shipped one) and reference tables."""
+    """Datasets in the store (the default marked; most recent import first, then the shipped one) and reference
+    tables."""
     import json
     import sys
     from dataclasses import asdict
@@ -115,18 +116,18 @@ def import_cmd(
 ) -> None:
     """Validate a source file and import it as a named dataset (atomic: a failed import changes nothing)."""
     from samarkand.errors import InputError
-    from samarkand.sources import plan_import
+    from samarkand.options import check_option
+    from samarkand.sources import SourceKind, plan_import
     from samarkand.sources.table import parse_mapping
     from samarkand.store import Store
 
-    if source is not None and source not in ("baci", "comtrade", "table"):
-        raise InputError(f"--source must be baci, comtrade or table, not '{source}'")
+    kind = check_option("--source", source, SourceKind) if source is not None else None
     if prefer not in ("imports", "exports"):
         raise InputError("--prefer must be imports or exports")
     opts = dict(years=parse_years(years), name=name, value_unit=value_unit, quantity_unit=quantity_unit,
                 country_scheme=country_scheme, hs_revision=hs_revision, prefer=prefer,
                 mapping=parse_mapping(mapping) if mapping else None)
-    plan = plan_import(path, source, **opts)
+    plan = plan_import(path, kind, **opts)
     store = Store()
     with _bytes_progress() as prog:
         task = prog.add_task(f"importing {escape(plan.name)}", total=plan.total_bytes or None)
@@ -206,4 +207,5 @@ def sweep_cmd() -> None:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the `data` command group to the ``samarkand`` app."""
     app.add_typer(data_app, name="data")

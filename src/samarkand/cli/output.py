@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import pandas as pd
@@ -22,7 +22,9 @@ from rich.markup import escape
 from samarkand.provenance import Result
 
 
-class Format(str, Enum):
+class Format(StrEnum):
+    """The output formats every analysis command takes (`--format`)."""
+
     table = "table"
     csv = "csv"
     json = "json"
@@ -89,7 +91,8 @@ def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | N
         console.print(f"… {len(df) - max_rows} more rows (use --all or --format csv)")
 
 
-def print_provenance(prov: dict[str, Any]) -> None:
+def print_provenance(prov: Mapping[str, Any]) -> None:
+    """One line: each provenance key and its value, escaped."""
     if not prov:
         return
     parts = []

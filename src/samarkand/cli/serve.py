@@ -18,6 +18,8 @@ def is_loopback(host: str) -> bool:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the `serve` command to the ``samarkand`` app."""
+
     @app.command("serve")
     def serve_cmd(
         host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (loopback by default)"),

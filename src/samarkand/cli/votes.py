@@ -37,6 +37,8 @@ def _escaped(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the `votes` command to the ``samarkand`` app."""
+
     @app.command("votes")
     def votes_cmd(
         a: Annotated[str, typer.Argument(help="the country whose votes are compared, e.g. KAZ")],
@@ -64,7 +66,8 @@ def register(app: typer.Typer) -> None:
             emit(res, fmt)
             return
         p = res.provenance
-        title = f"UN General Assembly agreement of {p['a']} with {', '.join(p['references'])} ({', '.join(p['issues'])})"
+        title = (f"UN General Assembly agreement of {p['a']} with {', '.join(p['references'])} "
+                 f"({', '.join(p['issues'])})")
         emit(res, fmt, title=title, extras=False)
         print_frame(res.extras["trend"].drop(columns=["a"]), title="trend per year (OLS, 95 % interval)")
         if len(res.extras["cohesion"]):
