@@ -254,5 +254,16 @@ def spark_flows_for(flows: Any, session: Any, home: Any = None) -> SparkFlows:
     return SparkFlows(session, frame, label=info.name)
 
 
-__all__ = ["Engine", "ENGINES", "DIALECTS", "Dialect", "SparkFlows", "spark_session", "spark_flows_for",
-           "check_engine", "inline_params", "round_share_text", "require_java"]
+__all__ = [
+    "DIALECTS",
+    "ENGINES",
+    "Dialect",
+    "Engine",
+    "SparkFlows",
+    "check_engine",
+    "inline_params",
+    "require_java",
+    "round_share_text",
+    "spark_flows_for",
+    "spark_session",
+]

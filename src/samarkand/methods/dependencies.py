@@ -47,7 +47,14 @@ import pyarrow as pa
 from samarkand import economies, store_layout
 from samarkand import products as products_mod
 from samarkand.engine import (
-    DEFAULT_MASTER, DIALECTS, Dialect, Engine, SparkFlows, check_engine, round_share_text, spark_flows_for,
+    DEFAULT_MASTER,
+    DIALECTS,
+    Dialect,
+    Engine,
+    SparkFlows,
+    check_engine,
+    round_share_text,
+    spark_flows_for,
     spark_session,
 )
 from samarkand.errors import InputError, NotInStoreError
@@ -693,5 +700,5 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-__all__ = ["dependencies", "screen_frame", "reporter_map", "by_supplier", "leverage", "EC_2021", "GEODEP_2024",
-           "GEODEP", "SCREEN_COLUMNS", "method_years"]
+__all__ = ["dependencies", "screen_frame", "screen_sql", "reporter_map", "by_supplier", "leverage", "EC_2021",
+           "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
