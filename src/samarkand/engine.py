@@ -227,6 +227,16 @@ class SparkFlows:
             df.createOrReplaceTempView(name)
         return self.session.sql(inline_params(sql, params or {})).toPandas()
 
+    def years(self) -> list[int]:
+        """The years with flows (read from the partition folders or the year column)."""
+        rows = self._flows.select("year").distinct().collect()
+        return sorted(int(r[0]) for r in rows)
+
+    def importers(self, year: int) -> list[str]:
+        """Economies importing in ``year``: the reporters of an all-reporter screen."""
+        rows = self._flows.where(f"year = {int(year)}").select("importer").distinct().collect()
+        return sorted(str(r[0]) for r in rows)
+
     def exports_view(self) -> str:
         from samarkand.store_layout import EXPORTS_VIEW
 

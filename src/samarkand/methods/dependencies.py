@@ -522,6 +522,68 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     return Result(table=df, provenance=prov, extras=extras, notes=notes)
 
 
+PANEL_COLUMNS = ["reporter", "year", *[c for c in SCREEN_COLUMNS if c != "description"]]
+
+
+def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, method: Method = "ec2021", *,
+                     flows: Flows | SparkFlows | pd.DataFrame | None = None, dataset: str | None = None,
+                     thresholds: Mapping[str, float] | None = None, measure: Measure = "value",
+                     home: Any = None, engine: Engine = "duckdb", spark_master: str | None = None,
+                     spark_remote: str | None = None) -> Result:
+    """The screen of :func:`dependencies` for many reporters at once: every importing country of ``year``
+    (``reporters`` None) or the countries and blocs given (blocs with their membership of each year).
+
+    The same SQL statement as :func:`dependencies` (:func:`screen_frame`), on DuckDB or Spark; ``flows`` may
+    be a :class:`samarkand.engine.SparkFlows` reading a URL.  Returns one row per (reporter, hs6) with
+    :data:`PANEL_COLUMNS` (no descriptions, leverage or risk), ranked by reporter, dependent first, then
+    extra imports.
+    """
+    check_engine(engine)
+    thr = _thresholds(method, thresholds)
+    src: Flows | SparkFlows
+    fl: Flows | None = None
+    if isinstance(flows, SparkFlows):
+        src = flows
+        label, prov = flows.label, {"dataset": flows.label, "source": "parquet (store layout) read by Spark"}
+    else:
+        fl = open_flows(dataset, flows=flows, home=home)
+        src = fl if engine == "duckdb" else spark_flows_for(fl, spark_session(spark_master, spark_remote), home)
+        label, prov = fl.info.name, fl.provenance()
+    available = fl.years() if fl is not None else src.years()
+    if not available:
+        raise NotInStoreError(f"dataset '{label}' holds no flows")
+    year = int(year) if year is not None else available[-1]
+    years = method_years(method, year, thr)
+    missing = [y for y in years if y not in available]
+    if missing:
+        raise NotInStoreError(f"{method} for {year} needs the year(s) {', '.join(map(str, missing))}, not in "
+                              f"dataset '{label}'; years available: {available[0]}–{available[-1]}")
+    codes = sorted({economies.resolve(r) for r in reporters}) if reporters is not None else None
+    if codes is None:
+        importers = _importers(fl, year) if fl is not None else src.importers(year)
+        rm = pd.DataFrame([(y, c, c) for y in years for c in importers], columns=["year", "iso3", "reporter"])
+    else:
+        rm = pd.concat([reporter_map(c, years) for c in codes], ignore_index=True)
+    if rm.empty:
+        raise NotInStoreError(f"no importer has flows in {year} in dataset '{label}'")
+    df = screen_frame(src, rm, year, method, thr, None, measure)
+    df = df.sort_values(["reporter", "dependent", "extra_imports_usd", "hs6"], ascending=[True, False, False, True],
+                        ignore_index=True)[PANEL_COLUMNS]
+    prov.update({"years": years, "year": year, "method": method, "method_source": METHOD_SOURCES[method],
+                 "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else
+                                f"{THRESHOLD_NAMES[method]} (modified)", **thr},
+                 "criteria": CRITERIA[method], "measure": measure,
+                 "reporters": codes if codes is not None else f"every importer of {year} ({len(set(rm['reporter']))})",
+                 "engine": "duckdb" if isinstance(src, Flows) else
+                           f"spark ({spark_remote or spark_master or DEFAULT_MASTER})"})
+    return Result(table=df, provenance=prov)
+
+
+def _importers(fl: Flows, year: int) -> list[str]:
+    return [r[0] for r in fl.con.execute(f"SELECT DISTINCT importer FROM flows WHERE year = {int(year)} "
+                                         "ORDER BY 1").fetchall()]
+
+
 def _quantity_note(fl: Flows, years: list[int], prods: list[str] | None) -> str:
     """How many flows of the screened years (and products) have no quantity, hence are left out."""
     pfilter = f"AND hs6 IN ({_sql_list(prods)})" if prods is not None else ""
@@ -700,5 +762,5 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-__all__ = ["dependencies", "screen_frame", "screen_sql", "reporter_map", "by_supplier", "leverage", "EC_2021",
+__all__ = ["dependencies", "screen_reporters", "PANEL_COLUMNS", "screen_frame", "screen_sql", "reporter_map", "by_supplier", "leverage", "EC_2021",
            "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
