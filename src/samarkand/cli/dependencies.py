@@ -42,7 +42,8 @@ def _parse_thresholds(items: list[str]) -> dict[str, float]:
 
 
 def dependencies_cmd(
-    reporter: str = typer.Argument(..., help="ISO3 country (KAZ), country name or bloc (EU27, EAEU, C5)"),
+    reporter: Optional[str] = typer.Argument(None, help="ISO3 country (KAZ), country name or bloc (EU27, EAEU, C5); "
+                                                        "a comma-separated list screens several"),
     year: Optional[int] = typer.Option(None, "--year", "-y", help="year screened (default: latest in the dataset)"),
     method: str = typer.Option("ec2021", "--method", "-m",
                                help="ec2021 (EC SWD(2021) 352) | geodep (CEPII GeoDep 2024)"),
@@ -67,8 +68,24 @@ def dependencies_cmd(
     dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (this machine) | spark (see docs/scale-out.md)"),
+    all_reporters: bool = typer.Option(False, "--all-reporters", help="screen every importing country of the year"),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master",
+                                               help="Spark master: local[2] (default), spark://host:7077, yarn"),
+    spark_remote: Optional[str] = typer.Option(None, "--spark-remote", help="Spark Connect URL: sc://host:15002"),
 ) -> None:
     """Foreign dependencies of REPORTER by HS6 product (EC 2021 or CEPII GeoDep screen)."""
+    from samarkand.cli.batch import screen_panel_cmd
+    from samarkand.engine import check_engine
+
+    check_engine(engine)
+    if reporter is None and not all_reporters:
+        raise InputError("give a REPORTER (KAZ, EU27, a comma-separated list) or --all-reporters")
+    if all_reporters or "," in reporter:
+        screen_panel_cmd(None if all_reporters else parse_list(reporter), year, method,
+                         thresholds=_parse_thresholds(threshold) or None, measure=measure, dataset=dataset,
+                         engine=engine, spark_master=spark_master, spark_remote=spark_remote, fmt=fmt, top=top)
+        return
     from samarkand import economies
     from samarkand.methods.dependencies import dependencies
     from samarkand.provenance import Result
@@ -102,7 +119,8 @@ def dependencies_cmd(
         res = dependencies(code, year, method, dataset=dataset, domain=domain,
                            products=parse_list(products) if products else None, thresholds=thr,
                            risk={"governance": w_gov, "distance": w_dist} if risk else None,
-                           leverage_scope="all" if all_ else "dependent", measure=measure)
+                           leverage_scope="all" if all_ else "dependent", measure=measure, engine=engine,
+                           spark_master=spark_master, spark_remote=spark_remote)
     if by_supplier:
         view = Result(res.extras["by_supplier"], res.provenance, {}, res.notes)
         title = f"{code} {year}: dependent imports by main supplier ({method})"
