@@ -17,6 +17,9 @@ from samarkand.cli.common import parse_list, parse_years
 from samarkand.cli.output import Format, emit, err_console, working
 from samarkand.errors import InputError
 
+PANEL_TABLE_COLUMNS = ["reporter", "hs6", "extra_imports_usd", "import_export_ratio", "import_hhi", "top3_suppliers",
+                       "dependent"]
+
 batch_app = typer.Typer(help="Screens of many reporters and years written to Parquet (DuckDB or Spark).",
                         no_args_is_help=True)
 
@@ -33,6 +36,8 @@ def screen_panel_cmd(reporters: list[str] | None, year: int | None, method: str,
         res = screen_reporters(reporters, year, method, dataset=dataset, thresholds=thresholds, measure=measure,
                                engine=engine, spark_master=spark_master, spark_remote=spark_remote)
     table = res.table if top is None else res.table.head(top)
+    if fmt is Format.table:   # the terminal shows the key columns; csv / json carry them all
+        table = table[PANEL_TABLE_COLUMNS + (["years_met"] if method == "geodep" else [])]
     emit(Result(table, res.provenance, {}, res.notes), fmt,
          title=f"{who} {res.provenance['year']}: products screened ({method}, {engine})",
          max_rows=None if top else 60)

@@ -548,7 +548,7 @@ def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, m
     else:
         fl = open_flows(dataset, flows=flows, home=home)
         src = fl if engine == "duckdb" else spark_flows_for(fl, spark_session(spark_master, spark_remote), home)
-        label, prov = fl.info.name, fl.provenance()
+        label, prov = fl.info.name, {}
     available = fl.years() if fl is not None else src.years()
     if not available:
         raise NotInStoreError(f"dataset '{label}' holds no flows")
@@ -569,6 +569,8 @@ def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, m
     df = screen_frame(src, rm, year, method, thr, None, measure)
     df = df.sort_values(["reporter", "dependent", "extra_imports_usd", "hs6"], ascending=[True, False, False, True],
                         ignore_index=True)[PANEL_COLUMNS]
+    if fl is not None:
+        prov = fl.provenance(years)
     prov.update({"years": years, "year": year, "method": method, "method_source": METHOD_SOURCES[method],
                  "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else
                                 f"{THRESHOLD_NAMES[method]} (modified)", **thr},
