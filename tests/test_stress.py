@@ -213,8 +213,6 @@ def test_materials_on_shipped_study():
     from samarkand import reference
     from samarkand.methods.stress import stress_materials
 
-    if "crm_eu_supply" not in reference.available():
-        pytest.skip("CRM study tables not built")
     res = stress_materials(["CHN"], diversion=0.5)
     eu, gl = reference.load("crm_eu_supply"), reference.load("crm_global_supply")
     # Magnesium, processing: recomputed from the shipped rows
@@ -250,12 +248,7 @@ def _independent(hs6: str, d: float = 0.5) -> tuple[float, float]:
 
 
 def test_cli_eu27_china_crm_ranks_magnets_and_magnesium(cli):
-    from samarkand import reference
-
-    args = ["stress", "EU27", "--cut", "CHN", "--year", "2024", "--format", "json"]
-    if "domains" in reference.available():
-        args += ["--domain", "crm"]
-    out = cli(*args)
+    out = cli("stress", "EU27", "--cut", "CHN", "--year", "2024", "--format", "json", "--domain", "crm")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     by = {r["hs6"]: r for r in data["rows"]}

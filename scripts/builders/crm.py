@@ -39,7 +39,7 @@ LIC_EC = ("CC BY 4.0 (extraction); European Commission documents: reuse authoris
           "acknowledged (Commission Decision 2011/833/EU)")
 
 # Misspellings in the 2023 Appendix 7 extract that neither country_converter nor the economies alias
-# table resolves.  Reported to the lead for samarkand.economies.NAME_ALIASES.
+# table resolves (they are also in the shipped economy_aliases table, scripts/builders/blocs.py).
 STUDY_ALIASES = {"brasilia": "BRA", "turkyie": "TUR", "libanon": "LBN"}
 # Labels that are not countries: kept, flagged, never dropped and never given an ISO3.
 NON_COUNTRY = {"other": "other", "others": "other", "rest of world": "other", "row": "other",

@@ -6,7 +6,7 @@ the row is kept with an empty estimate, never a zero.
 
 WGI uses a few codes that are not ISO 3166-1 alpha-3; they are recoded here so that the table joins
 with ``samarkand.economies`` (ADO→AND, ZAR→COD, ROM→ROU, TMP→TLS, WBG→PSE, KSV→XKX as in
-``economies.NAME_ALIASES``).  Every other code must already be an ISO3 code (checked with
+the shipped ``economy_aliases`` table).  Every other code must already be an ISO3 code (checked with
 country_converter); an unknown code stops the build.
 """
 from __future__ import annotations

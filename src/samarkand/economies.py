@@ -6,9 +6,8 @@ for spellings it does not know (the EU CRM study writes 'Brasil', 'Congo, D.R.',
 
 Bloc membership is by year: a country belongs to a bloc in year Y when it joined in or before Y
 and left after Y (the United Kingdom left the EU on 31 January 2020, so it is not in EU27 for 2020).
-Sources: EU accession treaties (europa.eu, "EU enlargement"), Withdrawal Agreement (OJ L 29, 31.1.2020);
-Treaty on the Eurasian Economic Union (in force 1 January 2015; Armenia 2 January 2015, Kyrgyzstan
-12 August 2015).
+The blocs and aliases are data: the shipped tables ``blocs`` (code, name, member, joined, left, source) and
+``economy_aliases``, built by scripts/builders/blocs.py, which cites the treaties.
 """
 from __future__ import annotations
 
@@ -42,44 +41,58 @@ class Bloc:
         return frozenset(c for c, y0 in self.joined.items() if y0 <= year < self.left.get(c, 10_000))
 
 
-_EU_JOINED = {
-    **dict.fromkeys(["BEL", "DEU", "FRA", "ITA", "LUX", "NLD"], 1958),
-    **dict.fromkeys(["DNK", "IRL", "GBR"], 1973),
-    "GRC": 1981,
-    **dict.fromkeys(["PRT", "ESP"], 1986),
-    **dict.fromkeys(["AUT", "FIN", "SWE"], 1995),
-    **dict.fromkeys(["CYP", "CZE", "EST", "HUN", "LVA", "LTU", "MLT", "POL", "SVK", "SVN"], 2004),
-    **dict.fromkeys(["BGR", "ROU"], 2007),
-    "HRV": 2013,
-}
-EU27_2020_MEMBERS = frozenset(c for c in _EU_JOINED if c != "GBR")
-
-BUILTIN_BLOCS: dict[str, Bloc] = {
-    "EU27": Bloc("EU27", "European Union (membership of each year; GBR until 2019)", _EU_JOINED, {"GBR": 2020},
-                 "EU accession treaties; Withdrawal Agreement OJ L 29, 31.1.2020 (GBR left 31 Jan 2020)"),
-    "EU27_2020": Bloc("EU27_2020", "European Union, fixed 2020 composition (Eurostat EU27_2020)",
-                      dict.fromkeys(EU27_2020_MEMBERS, 1900), {},
-                      "Eurostat aggregate EU27_2020: the 27 members after 1 February 2020, all years"),
-    "EAEU": Bloc("EAEU", "Eurasian Economic Union",
-                 {"RUS": 2015, "BLR": 2015, "KAZ": 2015, "ARM": 2015, "KGZ": 2015}, {},
-                 "Treaty on the Eurasian Economic Union (Astana, 29 May 2014; in force 1 Jan 2015)"),
-    "C5": Bloc("C5", "Central Asia (C5)", dict.fromkeys(["KAZ", "KGZ", "TJK", "TKM", "UZB"], 1900), {},
-               "The five Central Asian states of the EU–Central Asia (C5+1) format"),
-}
-BLOC_ALIASES = {"EU": "EU27", "EU-27": "EU27", "EUROPEAN UNION": "EU27", "CENTRAL ASIA": "C5", "EEU": "EAEU"}
-
-# Spellings country_converter does not resolve, or resolves wrongly (seen in the CRM study and BACI).
-NAME_ALIASES = {
-    "brasil": "BRA", "congo, d.r.": "COD", "congo d.r.": "COD", "drc": "COD", "dr congo": "COD",
-    "türkiye": "TUR", "turkiye": "TUR", "tã¼rkiye": "TUR", "korea, south": "KOR", "korea s.": "KOR",
-    "korea, north": "PRK", "hongkong": "HKG", "hong kong": "HKG", "other asia, nes": "S19",
-    "turkyie": "TUR", "libanon": "LBN", "brasilia": "BRA",
-    "taiwan": "TWN", "chinese taipei": "TWN", "kosovo": "XKX", "eu": "EU27",
-}
-
+#: the codes under which the European Union is a reporter or a partner (membership of each year; fixed 2020)
+EU_CODES: tuple[str, ...] = ("EU27", "EU27_2020")
 
 # valid ISO3 codes outside BACI's list (BACI files Taiwan under S19; Kosovo under Serbia)
 EXTRA_ISO3 = frozenset({"TWN", "XKX"})
+
+
+def is_eu(code: str) -> bool:
+    """True for the EU's bloc codes (EU27, EU27_2020)."""
+    return code in EU_CODES
+
+
+@lru_cache(maxsize=1)
+def builtin_blocs() -> dict[str, Bloc]:
+    """The shipped blocs (table ``blocs``: code, name, member, joined, left, source; built by
+    scripts/builders/blocs.py): an empty ``joined`` means a member in every year, an empty ``left`` still in."""
+    from samarkand import reference
+
+    out = {}
+    for code, g in reference.load("blocs").groupby("code", sort=True):
+        joined = {r.member: (1900 if pd.isna(r.joined) else int(r.joined)) for r in g.itertuples()}
+        left = {r.member: int(r.left) for r in g.itertuples() if pd.notna(r.left)}
+        out[str(code)] = Bloc(str(code), str(g["name"].iloc[0]), joined, left, "; ".join(dict.fromkeys(g["source"])))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> pd.DataFrame:
+    from samarkand import reference
+
+    return reference.load("economy_aliases")
+
+
+def bloc_aliases() -> dict[str, str]:
+    """'EU' → 'EU27', 'CENTRAL ASIA' → 'C5' ... (shipped table ``economy_aliases``, kind bloc)."""
+    a = _aliases()
+    sel = a[a["kind"] == "bloc"]
+    return dict(zip(sel["alias"].str.upper(), sel["code"]))
+
+
+def name_aliases() -> dict[str, str]:
+    """Spellings country_converter does not resolve (lower case) → ISO3 (table ``economy_aliases``)."""
+    a = _aliases()
+    sel = a[a["kind"] == "country"]
+    return dict(zip(sel["alias"].str.lower(), sel["code"]))
+
+
+def __getattr__(name: str) -> frozenset[str]:
+    """``EU27_2020_MEMBERS``: the 27 members of the fixed 2020 composition, read from the ``blocs`` table."""
+    if name == "EU27_2020_MEMBERS":
+        return builtin_blocs()["EU27_2020"].members()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @lru_cache(maxsize=1)
@@ -138,7 +151,7 @@ def load_user_blocs(path: Path | None = None) -> dict[str, Bloc]:
             joined[iso.upper()] = int(y0)
             if y1 is not None:
                 left[iso.upper()] = int(y1) + 1
-        out[code.upper()] = Bloc(code.upper(), spec.get("name", code), joined, left, f"user file {path}")
+        out[code.upper()] = Bloc(code.upper(), str(spec.get("name", code)), joined, left, f"user file {path}")
     return out
 
 
@@ -163,11 +176,12 @@ def yaml_or_toml(text: str, path: Path) -> dict:
 
 def blocs() -> dict[str, Bloc]:
     """Built-in blocs plus the user's."""
-    return {**BUILTIN_BLOCS, **load_user_blocs()}
+    return {**builtin_blocs(), **load_user_blocs()}
 
 
 def is_bloc(code: str) -> bool:
-    return code.upper() in blocs() or code.upper() in BLOC_ALIASES
+    """True for a bloc code or alias (EU27, EAEU, C5, 'EU', a user bloc)."""
+    return code.upper() in blocs() or code.upper() in bloc_aliases()
 
 
 def members(code: str, year: int | None = None) -> frozenset[str]:
@@ -191,8 +205,9 @@ def resolve(name: str) -> str:
     all_blocs = blocs()
     if up in all_blocs:
         return up
-    if up in BLOC_ALIASES:
-        return BLOC_ALIASES[up]
+    aliases = bloc_aliases()
+    if up in aliases:
+        return aliases[up]
     if up in _iso3_set():
         return up
     iso = name_to_iso3(raw)
@@ -208,8 +223,9 @@ def resolve(name: str) -> str:
 def name_to_iso3(name: str) -> str | None:
     """One country name/code → ISO3, or None when it cannot be resolved."""
     key = re.sub(r"\s+", " ", str(name).strip()).lower()
-    if key in NAME_ALIASES:
-        return NAME_ALIASES[key]
+    names = name_aliases()
+    if key in names:
+        return names[key]
     c = countries()
     if key.isdigit():
         hit = c.loc[c["baci_code"] == int(key), "iso3"]

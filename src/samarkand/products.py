@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -60,21 +61,38 @@ def describe(hs6: str) -> str:
 
 
 def descriptions() -> dict[str, str]:
+    """HS6 code → description (HS 2022 wording) for every code of the nomenclature."""
     df = nomenclature()
     return dict(zip(df["hs6"], df["description"]))
 
 
-def check_hs6(code: str, revision: str = "HS22") -> str:
-    """Return ``code`` as a valid six-digit string or raise InputError with close matches."""
+#: the HS revisions of the BACI releases samarkand reads (shipped code lists), newest first
+BACI_REVISIONS = ("HS22", "HS17", "HS92")
+
+
+def check_code(code: object, revisions: Sequence[str] | None = BACI_REVISIONS) -> str:
+    """The one HS6 check: ``code`` as a six-digit string (leading zero restored), else InputError.
+
+    With ``revisions``, the code must also exist in one of them (where a code list is shipped; a revision
+    without a list is checked for form only); the error names close codes of the first revision.
+    ``revisions=None`` checks the form only.
+    """
     c = pad_hs6(code)
     if not HS6_RE.match(c):
         raise InputError(f"'{code}' is not an HS six-digit code (six digits, e.g. 810411)")
-    known = codes(revision)
-    if known is not None and c not in known:
-        close = difflib.get_close_matches(c, sorted(known), n=3, cutoff=0.8)
-        raise InputError(f"HS code {c} does not exist in {normalise_revision(revision)}"
-                         + (f"; close codes: {', '.join(close)}" if close else ""))
-    return c
+    lists = {normalise_revision(r): codes(r) for r in (revisions or ())}
+    known = {r: k for r, k in lists.items() if k is not None}
+    if not known or any(c in k for k in known.values()):
+        return c
+    first, first_codes = next(iter(known.items()))
+    close = difflib.get_close_matches(c, sorted(first_codes), n=3, cutoff=0.8)
+    raise InputError(f"HS code {c} does not exist in {first}"
+                     + (f"; close codes: {', '.join(close)}" if close else ""))
+
+
+def check_hs6(code: str, revision: str = "HS22") -> str:
+    """:func:`check_code` against one revision (kept for callers written before check_code)."""
+    return check_code(code, (revision,))
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +104,7 @@ def domains_table() -> pd.DataFrame:
 
 
 def domain_names() -> list[str]:
+    """The names of the shipped product domains, sorted."""
     return sorted(domains_table()["domain"].unique())
 
 

@@ -190,6 +190,14 @@ class Flows:
                 "SELECT DISTINCT year FROM flows ORDER BY year").fetchall()]
         return self._years
 
+    def latest_year(self) -> int:
+        """The most recent year in the dataset: the default year of every method (NotInStoreError if empty)."""
+        ys = self.years()
+        if not ys:
+            raise NotInStoreError(f"dataset '{self.info.name}' holds no flows; import some with "
+                                  "`samarkand data import` or `samarkand data fetch baci`")
+        return ys[-1]
+
     def economies(self, year: int | None = None) -> list[str]:
         where = f"WHERE year = {int(year)}" if year is not None else ""
         rows = self.con.execute(f"SELECT DISTINCT exporter AS e FROM flows {where} UNION "

@@ -8,24 +8,23 @@ fetched when the page is opened), the provenance of every figure, and what the d
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
+import re as _re
 from importlib import resources
 from typing import Any
 
-from samarkand.brief.sections import Context, Section, build_sections, make_context
+from samarkand.brief.pillars import build_sections
+from samarkand.brief.sections import Context, Section, make_context
 
-__all__ = ["build_brief", "Brief", "assemble", "render_html", "render_pdf", "SECTION_TITLES"]
+__all__ = ["SECTION_TITLES", "Brief", "assemble", "build_brief", "render_html", "render_pdf"]
 
 SECTION_TITLES = {
     "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
     "stress": "Stress tests", "crm": "Critical raw materials", "norms": "Norms", "limits":
     "What the data cannot say", "sources": "Sources and methods"}
-STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing",
-                "unavailable": "method not available", "error": "error"}
+STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing", "error": "error"}
 
-
-import re as _re
 
 _LIMIT_WORDS = _re.compile(r"\b(not (found|covered|reported|available)|missing|lower bound|only|no official|"
                            r"cannot|unknown|not in|relative to those)\b", _re.I)
@@ -33,7 +32,7 @@ _LIMIT_WORDS = _re.compile(r"\b(not (found|covered|reported|available)|missing|l
 
 def _source_years(prov: dict[str, Any], depth: int = 0) -> list[tuple[str, str]]:
     """(source name, years) pairs for reference sources whose provenance states a year span as text."""
-    out = []
+    out: list[tuple[str, str]] = []
     if depth > 2 or not isinstance(prov, dict):
         return out
     yrs, name = prov.get("years"), prov.get("dataset") or prov.get("source")
@@ -96,9 +95,9 @@ class Brief:
                     out.append(lim)
         # the methods' own caveats about coverage and missing inputs
         for s in self.sections:
-            for n in s.notes:
-                if _LIMIT_WORDS.search(n) and n not in out:
-                    out.append(f"{s.title.split(':')[0]}: {n}")
+            for note in s.notes:
+                if _LIMIT_WORDS.search(note) and note not in out:
+                    out.append(f"{s.title.split(':')[0]}: {note}")
         # years covered by the non-flow sources, as each method reported them
         for s in self.sections:
             for what, prov in s.provenance:
@@ -194,7 +193,7 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
         plotly_js=F.plotly_js() if include_plotlyjs else "",
         sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
-        generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
 
 
 def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:

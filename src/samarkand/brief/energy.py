@@ -8,7 +8,10 @@ page, never an invented number.
 from __future__ import annotations
 
 from samarkand.brief import figures as F
-from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, method, run
+from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, run
+from samarkand.formatting import headline_money as money
+from samarkand.methods import energy as energy_methods
+from samarkand.methods.uranium import uranium
 
 TRANSIT = "RUS"
 BACKTEST_BASE = 2021          # the last year before the EU's embargo on Russian seaborne crude (Dec 2022)
@@ -36,9 +39,12 @@ def energy_section(ctx: Context) -> Section:
 
 def _suppliers(sec: Section, ctx: Context, commodity: str) -> None:
     name = {"crude": "crude oil (HS 270900)", "lng": "LNG (HS 271111)"}[commodity]
-    years = [y for y in ctx.flows_years if ctx.year - HISTORY_YEARS < y <= ctx.year]
+    if ctx.year is None:
+        return
+    year = ctx.year
+    years = [y for y in ctx.flows_years if year - HISTORY_YEARS < y <= year]
     r = run(sec, f"{ctx.a}'s suppliers of {name}, {years[0]}–{years[-1]}" if years else name,
-            lambda: method("energy", "suppliers")(ctx.a, years, commodity=commodity, flows=ctx.flows),
+            lambda: energy_methods.suppliers(ctx.a, years, commodity=commodity, flows=ctx.flows),
             flow_based=True, ctx=ctx)
     if r is None:
         return
@@ -53,8 +59,8 @@ def _suppliers(sec: Section, ctx: Context, commodity: str) -> None:
         p = partner.iloc[0]
         sec.headlines.append(Headline(f"{ctx.b_name} in {ctx.a}'s {LABEL[commodity]} imports ({ctx.year})",
                                       f"#{int(p['rank'])}, {p['share']:.1%}",
-                                      f"{F.money(p['imports_usd'])}, {p['imports_t'] / 1e6:,.1f} Mt of "
-                                      f"{F.money(now['imports_usd'].sum())}", sec.id))
+                                      f"{money(p['imports_usd'])}, {p['imports_t'] / 1e6:,.1f} Mt of "
+                                      f"{money(now['imports_usd'].sum())}", sec.id))
     elif commodity == "crude":
         sec.headlines.append(Headline(f"{ctx.b_name} in {ctx.a}'s crude imports ({ctx.year})", "not a supplier",
                                       f"{len(now)} suppliers; largest {now.iloc[0]['supplier']} "
@@ -72,14 +78,14 @@ def _suppliers(sec: Section, ctx: Context, commodity: str) -> None:
 
 def _transit(sec: Section, ctx: Context) -> None:
     r = run(sec, f"Transit exposure of {ctx.a}'s crude imports through Russia ({ctx.year})",
-            lambda: method("energy", "exposure")(ctx.a, ctx.year, via=TRANSIT, commodity="crude", flows=ctx.flows),
+            lambda: energy_methods.exposure(ctx.a, ctx.year, via=TRANSIT, commodity="crude", flows=ctx.flows),
             flow_based=True, ctx=ctx)
     if r is None:
         return
     tot = r.extras["totals"].iloc[0]
     t = r.table
     partner = t[t["supplier"] == ctx.b]
-    detail = (f"{F.money(tot['transit_exposed_usd'])} of {F.money(tot['imports_usd'])}; Russia's own supply "
+    detail = (f"{money(tot['transit_exposed_usd'])} of {money(tot['imports_usd'])}; Russia's own supply "
               f"{tot[f'direct_from_{TRANSIT}_share']:.1%} more")
     if not partner.empty:
         detail = f"{ctx.b}: {partner.iloc[0]['transit_share']:.0%} of its exports cross Russia; " + detail
@@ -92,11 +98,11 @@ def _transit(sec: Section, ctx: Context) -> None:
 
 
 def _backtest(sec: Section, ctx: Context) -> None:
-    if BACKTEST_BASE not in ctx.flows_years or ctx.year <= BACKTEST_BASE:
+    if ctx.year is None or BACKTEST_BASE not in ctx.flows_years or ctx.year <= BACKTEST_BASE:
         sec.limits.append(f"Backtest of the stress test: needs {BACKTEST_BASE} and a later year in the dataset")
         return
     r = run(sec, f"Backtest: Russian crude cut-off predicted on {BACKTEST_BASE}, observed {ctx.year}",
-            lambda: method("energy", "backtest")(ctx.a, TRANSIT, commodity="crude", base_year=BACKTEST_BASE,
+            lambda: energy_methods.backtest(ctx.a, TRANSIT, commodity="crude", base_year=BACKTEST_BASE,
                                                  outcome_year=ctx.year, flows=ctx.flows),
             flow_based=True, ctx=ctx)
     if r is None:
@@ -136,7 +142,7 @@ def _backtest(sec: Section, ctx: Context) -> None:
 
 
 def _uranium(sec: Section, ctx: Context) -> None:
-    r = run(sec, f"Natural uranium supply of {ctx.a} by origin", lambda: method("uranium", "uranium")(ctx.a))
+    r = run(sec, f"Natural uranium supply of {ctx.a} by origin", lambda: uranium(ctx.a))
     if r is None:
         return
     t = r.table

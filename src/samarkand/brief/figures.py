@@ -32,43 +32,6 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **kw: Any) -> go.Figu
     return fig
 
 
-def money(v: float | None, unit: str = "USD") -> str:
-    """1.23e9 → 'USD 1.23 bn' (human scale, for labels and headlines)."""
-    if v is None or (isinstance(v, float) and pd.isna(v)):
-        return "n/a"
-    a = abs(v)
-    for div, suf in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if a >= div:
-            return f"{unit} {v / div:,.2f} {suf}"
-    return f"{unit} {v:,.0f}"
-
-
-def bar_shares(df: pd.DataFrame, label: str, value: str, title: str, *, share: str | None = None,
-               hover: str | None = None, orientation: str = "h", top: int = 15, xtitle: str = "",
-               color: str | None = None) -> go.Figure:
-    """Horizontal bars of ``value`` by ``label`` (largest first), with the share in the label when given."""
-    d = df.dropna(subset=[value]).sort_values(value, ascending=False).head(top)
-    text = None
-    if share is not None and share in d:
-        text = [f"{s:.0%}" if pd.notna(s) else "" for s in d[share]]
-    if orientation == "h":
-        d = d.iloc[::-1]
-        text = text[::-1] if text else None
-        trace = go.Bar(y=d[label].astype(str), x=d[value], orientation="h", text=text, textposition="outside",
-                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
-    else:
-        trace = go.Bar(x=d[label].astype(str), y=d[value], text=text, textposition="outside",
-                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
-    fig = go.Figure(trace)
-    h = max(260, 60 + 24 * len(d)) if orientation == "h" else 380
-    _layout(fig, title, height=h)
-    if orientation == "h":
-        fig.update_xaxes(title_text=xtitle)
-    else:
-        fig.update_yaxes(title_text=xtitle)
-    return fig
-
-
 def threshold_bars(df: pd.DataFrame, label: str, value: str, title: str, *, threshold: float,
                    text: str | None = None, threshold_label: str = "", top: int = 40) -> go.Figure:
     """Horizontal share bars, largest first, red above ``threshold`` with a dashed line at it."""
@@ -131,7 +94,8 @@ def world_map(df: pd.DataFrame, iso3: str, value: str, title: str, *, hover: str
                                 showscale=False, hoverinfo="skip", marker_line_color="#ffffff",
                                 marker_line_width=0.4, name="no data"))
     fig.add_trace(trace(df, all_label, True))
-    labels = list(groups or {})
+    groups = groups or {}
+    labels = list(groups)
     for lab in labels:
         fig.add_trace(trace(groups[lab], lab, False))
     if highlight:
@@ -168,6 +132,32 @@ def with_inline_geometry(fig: go.Figure) -> go.Figure:
         if getattr(t, "geojson", None) == GEO_KEY:
             t.geojson = gj
     return f
+
+
+def bar_shares(df: pd.DataFrame, label: str, value: str, title: str, *, share: str | None = None,
+               hover: str | None = None, orientation: str = "h", top: int = 15, xtitle: str = "",
+               color: str | None = None) -> go.Figure:
+    """Horizontal bars of ``value`` by ``label`` (largest first), with the share in the label when given."""
+    d = df.dropna(subset=[value]).sort_values(value, ascending=False).head(top)
+    text = None
+    if share is not None and share in d:
+        text = [f"{s:.0%}" if pd.notna(s) else "" for s in d[share]]
+    if orientation == "h":
+        d = d.iloc[::-1]
+        text = text[::-1] if text else None
+        trace = go.Bar(y=d[label].astype(str), x=d[value], orientation="h", text=text, textposition="outside",
+                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
+    else:
+        trace = go.Bar(x=d[label].astype(str), y=d[value], text=text, textposition="outside",
+                       marker_color=color or PALETTE[0], hovertext=d[hover] if hover else None, cliponaxis=False)
+    fig = go.Figure(trace)
+    h = max(260, 60 + 24 * len(d)) if orientation == "h" else 380
+    _layout(fig, title, height=h)
+    if orientation == "h":
+        fig.update_xaxes(title_text=xtitle)
+    else:
+        fig.update_yaxes(title_text=xtitle)
+    return fig
 
 
 def lines(df: pd.DataFrame, x: str, y: str, series: str, title: str, *, ytitle: str = "",
@@ -287,6 +277,7 @@ def to_div(fig: go.Figure, div_id: str) -> str:
 
 
 def to_json(fig: go.Figure) -> str:
+    """A plotly figure as JSON for the page's inline script."""
     import plotly.io as pio
 
     return pio.to_json(fig, validate=False)

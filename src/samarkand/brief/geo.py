@@ -106,4 +106,5 @@ def world_geojson() -> dict[str, Any]:
 
 
 def iso3_on_map() -> frozenset[str]:
+    """ISO3 codes the world map draws."""
     return frozenset(f["id"] for f in world_geojson()["features"])

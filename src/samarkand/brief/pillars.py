@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import pandas as pd
 
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
 from samarkand.brief import figures as F
-from samarkand.brief.sections import (Context, Headline, Notice, Section, Table, _fig, cols, display_name,
-                                      method, run)
-
-
-def _frame(res, *names: str, sort: str | None = None, ascending: bool = False) -> pd.DataFrame:
-    df = res.table
-    keep = cols(df, *names) or list(df.columns)
-    out = df[keep]
-    if sort and sort in out:
-        out = out.sort_values(sort, ascending=ascending, kind="stable")
-    return out.reset_index(drop=True)
+from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
+from samarkand.economies import EU_CODES, is_eu
+from samarkand.formatting import headline_money
+from samarkand.methods import alignment, corridors, crm, stress
+from samarkand.methods.agrifood import partner_view as agrifood_view
+from samarkand.methods.cbam import cbam
+from samarkand.methods.dependencies import dependencies
+from samarkand.methods.material_view import material_view
+from samarkand.methods.partnership import ScreenMethod, partnership
 
 
 # --- dependencies --------------------------------------------------------------------------------------------
@@ -24,32 +25,31 @@ DEP_COLUMNS = ["hs6", "description", "extra_imports_usd", "extra_share", "import
 
 
 def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: str | None = None,
-                         method_name: str = "ec2021") -> Section:
+                         method_name: ScreenMethod = "ec2021") -> Section:
     """On what (the EC 2021 screen of A, and of B) and on whom (dependent imports by supplier, map)."""
     sec = Section("dependencies", "Dependencies: on what, and on whom",
                   f"Which products does {ctx.a_name} depend on from outside, and on which suppliers? "
                   f"And {ctx.b_name}?")
-    dep = lambda: method("dependencies", "dependencies")  # noqa: E731
     meth = {"ec2021": "EC 2021", "geodep": "CEPII GeoDep"}.get(method_name, method_name)
     res = run(sec, f"Dependency screen of {ctx.a} ({meth} method, {ctx.year})",
-              lambda: dep()(ctx.a, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+              lambda: dependencies(ctx.a, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
               flow_based=True, ctx=ctx)
     if res is not None:
         ctx.cache["dep_a"] = res
         _dependency_main(sec, ctx, res, supplier=supplier)
     res_b = run(sec, f"Dependency screen of {ctx.b} ({meth} method, {ctx.year})",
-                lambda: dep()(ctx.b, ctx.year, method=method_name, flows=ctx.flows, domain=domain),
+                lambda: dependencies(ctx.b, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
                 flow_based=True, ctx=ctx)
     if res_b is not None:
         t = res_b.table
         d = t[t["dependent"].astype(bool)]
         sec.headlines.append(Headline(f"{ctx.b} dependent products ({ctx.year})", f"{len(d)} of {len(t)}",
-                                      f"worth {F.money(d['extra_imports_usd'].sum())} of imports", sec.id))
+                                      f"worth {headline_money(d['extra_imports_usd'].sum())} of imports", sec.id))
         sec.tables.append(Table(f"{ctx.b_name}: dependent products ({ctx.year})", d[cols(d, *DEP_COLUMNS)],
                                 f"{len(d)} of {len(t)} products screened are dependencies of {ctx.b}.",
                                 max_rows=12))
     mat = run(sec, "Material-level sourcing of the EU (CRM study)",
-              lambda: method("material_view", "material_view")())
+              material_view)
     if mat is not None:
         sec.tables.append(Table("EU sourcing concentration by material and stage (CRM study shares)", mat.table,
                                 "From the EU critical raw materials study 2023: the study's own supplier shares.",
@@ -67,10 +67,10 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
         f"meet all three dependency criteria ({res.provenance.get('method')}: import HHI > {thr.get('hhi')}"
         + (f", extra/total imports > {thr.get('extra_share')}" if "extra_share" in thr else "")
         + (f", world-export HHI > {thr.get('world_hhi')}" if "world_hhi" in thr else "")
-        + f", imports/exports > {thr.get('ratio')}); together they account for {F.money(value)} of extra-"
+        + f", imports/exports > {thr.get('ratio')}); together they account for {headline_money(value)} of extra-"
         f"{ctx.a} imports.")
     sec.headlines.append(Headline(f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
-                                  f"{F.money(value)} of extra-{ctx.a} imports", sec.id))
+                                  f"{headline_money(value)} of extra-{ctx.a} imports", sec.id))
     lev = res.extras.get("leverage")
     shown = dep
     if supplier:
@@ -103,7 +103,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
         g = lev.groupby("supplier", as_index=False).agg(imports_usd=("imports_usd", "sum"),
                                                         n=("hs6", "nunique"),
                                                         products=("hs6", lambda s: ", ".join(sorted(s)[:6])))
-        g["hover"] = [f"{s}: {F.money(v)} in {n} dependent product(s) ({p})"
+        g["hover"] = [f"{s}: {headline_money(v)} in {n} dependent product(s) ({p})"
                       for s, v, n, p in zip(g["supplier"], g["imports_usd"], g["n"], g["products"])]
         desc = dict(zip(dep["hs6"], dep["description"]))
         groups = {}
@@ -111,7 +111,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
             gp = lev[lev["hs6"] == h].copy()
             if gp.empty:
                 continue
-            gp["hover"] = [f"{s}: {F.money(v)} ({sh:.0%} of {ctx.a}'s extra imports of {h})"
+            gp["hover"] = [f"{s}: {headline_money(v)} ({sh:.0%} of {ctx.a}'s extra imports of {h})"
                            for s, v, sh in zip(gp["supplier"], gp["imports_usd"],
                                                gp["supplier_share_of_reporter_imports"])]
             groups[f"{h} {str(desc.get(h, ''))[:30]}"] = gp
@@ -156,22 +156,23 @@ PARTNER_COLUMNS = ["importer", "partner", "hs6", "description", "status", "impor
 
 
 def partnership_section(ctx: Context) -> Section:
+    """Where each side could supply what the other depends on; the CRM-study and agri-food views."""
     sec = Section("partnership", "Partnership opportunities",
                   f"Where could {ctx.b_name} supply what {ctx.a_name} depends on — and the other way round?")
     res = run(sec, f"Partnership {ctx.a}–{ctx.b} ({ctx.year})",
-              lambda: method("partnership", "partnership")(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
+              lambda: partnership(ctx.a, ctx.b, ctx.year, flows=ctx.flows),
               flow_based=True, ctx=ctx)
     if res is None:
         _agrifood(sec, ctx)
         return sec
     t = res.table
     summ = res.extras.get("summary")
-    for direction, (imp, par) in {"a": (ctx.a, ctx.b), "b": (ctx.b, ctx.a)}.items():
+    for imp, par in ((ctx.a, ctx.b), (ctx.b, ctx.a)):
         d = t[(t["importer"] == imp) & (t["partner"] == par)] if "importer" in t else t.iloc[0:0]
         cov = float(d["coverable_usd"].sum()) if "coverable_usd" in d else float("nan")
         n_txt = f"{len(d)} product{'s' if len(d) != 1 else ''}"
         sec.headlines.append(Headline(f"{imp}'s dependencies {par} could help cover", n_txt,
-                                      f"{F.money(cov)} coverable within {par}'s headroom", sec.id))
+                                      f"{headline_money(cov)} coverable within {par}'s headroom", sec.id))
     sec.paragraphs.append(
         "A row is listed when the importer depends on the product (dependency screen) and the partner has a "
         "revealed comparative advantage in it (Balassa RCA > 1) and exports it; 'coverable' is what the "
@@ -200,17 +201,17 @@ def partnership_section(ctx: Context) -> Section:
 
 def _agrifood(sec: Section, ctx: Context) -> None:
     """Kazakhstan's agricultural exports to the EU (FAOSTAT) — only for the KAZ–EU pair."""
-    if "KAZ" not in (ctx.a, ctx.b) or not {ctx.a, ctx.b} & {"EU27", "EU27_2020"}:
+    if "KAZ" not in (ctx.a, ctx.b) or not {ctx.a, ctx.b} & set(EU_CODES):
         return
     kaz, eu = ("KAZ", ctx.b) if ctx.a == "KAZ" else ("KAZ", ctx.a)
     agri = run(sec, f"Agri-food exports {kaz} → {eu} (FAOSTAT)",
-               lambda: method("agrifood", "partner_view")(kaz, eu, ctx.year))
+               lambda: agrifood_view(kaz, eu, ctx.year))
     if agri is None:
         return
     t = agri.table
     if len(t):
         sec.headlines.append(Headline(f"{kaz}'s agri-food exports to the EU ({int(t['year'].iloc[0])})",
-                                      F.money(float(t["eu_value_usd"].sum())),
+                                      headline_money(float(t["eu_value_usd"].sum())),
                                       f"{len(t)} FAOSTAT items; largest: {t.iloc[0]['item']}", sec.id))
     byy = agri.extras.get("by_item_year")
     if byy is not None and not byy.empty:
@@ -243,10 +244,10 @@ def stress_candidates(ctx: Context) -> list[str]:
 
 def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: float = 1.0,
                    diversion: float | None = None, domain: str | None = None) -> Section:
+    """Supplier cut-offs of A (each main supplier alone, or the cut asked), the material level and corridors."""
     sec = Section("stress", "Stress tests: supplier cut-offs and corridors",
                   f"What if a main supplier stopped selling to {ctx.a_name}, or a transit route closed?")
-    fn = lambda: method("stress", "stress")  # noqa: E731
-    kw = {"share_cut": share_cut, "domain": domain}
+    kw: dict[str, Any] = {"share_cut": share_cut, "domain": domain}
     if diversion is not None:
         kw["diversion"] = diversion
     if cut:  # one scenario, as asked (dashboard form)
@@ -256,7 +257,8 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
     results = []
     for c in scen:
         r = run(sec, f"Cut-off of {'+'.join(c)} supplies to {ctx.a} ({ctx.year})",
-                lambda c=c: fn()(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw), flow_based=True, ctx=ctx)
+                lambda c=c: stress.stress(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw),  # type: ignore[misc]
+                flow_based=True, ctx=ctx)
         if r is not None:
             results.append(("+".join(c), r))
         if ctx.flows_problem:
@@ -264,7 +266,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
     # keep the provenance readable: one entry for the method (the scenarios differ only in 'cut')
     if len(results) > 1:
         sec.provenance = [p for p in sec.provenance if not p[0].startswith("Cut-off of ")]
-        prov = dict(results[0][1].provenance)
+        prov: dict[str, Any] = dict(results[0][1].provenance)
         prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
         sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
     if not results:
@@ -273,9 +275,9 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
             _corridors(sec, ctx)
         return sec
     rows = []
-    for c, r in results:
+    for cut_name, r in results:
         tot = r.extras["totals"].iloc[0].to_dict()
-        rows.append({"cut": c, **tot})
+        rows.append({"cut": cut_name, **tot})
     summ = pd.DataFrame(rows).sort_values("shortfall_usd", ascending=False, ignore_index=True)
     worst_cut = summ.iloc[0]["cut"]
     worst = dict(results)[worst_cut]
@@ -283,11 +285,11 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
         sec.paragraphs.append(
             f"Each of {len(results)} suppliers is cut off alone (share cut {share_cut:.0%}); the remaining suppliers "
             f"re-source within their exports to third countries at the stated diversion rate. The worst single "
-            f"cut-off is {worst_cut}: {F.money(summ.iloc[0]['lost_usd'])} of imports lost, "
-            f"{F.money(summ.iloc[0]['shortfall_usd'])} not replaceable.")
+            f"cut-off is {worst_cut}: {headline_money(summ.iloc[0]['lost_usd'])} of imports lost, "
+            f"{headline_money(summ.iloc[0]['shortfall_usd'])} not replaceable.")
         sec.headlines.append(Headline(f"Worst supplier cut-off for {ctx.a}", worst_cut,
-                                      f"shortfall {F.money(summ.iloc[0]['shortfall_usd'])} of "
-                                      f"{F.money(summ.iloc[0]['lost_usd'])} lost", sec.id))
+                                      f"shortfall {headline_money(summ.iloc[0]['shortfall_usd'])} of "
+                                      f"{headline_money(summ.iloc[0]['lost_usd'])} lost", sec.id))
         sec.tables.append(Table("Supplier cut-offs ranked by residual shortfall", summ,
                                 "lost: imports from the cut supplier × share cut; replacement: what the remaining "
                                 "suppliers can divert; shortfall = lost − replacement.", max_rows=10))
@@ -298,8 +300,9 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
                                                             f"replaced and short (USD, {ctx.year})"), "")
     else:
         t0 = summ.iloc[0]
-        sec.headlines.append(Headline(f"Shortfall if {worst_cut} cuts {ctx.a}", F.money(t0["shortfall_usd"]),
-                                      f"of {F.money(t0['lost_usd'])} lost", sec.id))
+        sec.headlines.append(Headline(f"Shortfall if {worst_cut} cuts {ctx.a}",
+                                      headline_money(t0["shortfall_usd"]),
+                                      f"of {headline_money(t0['lost_usd'])} lost", sec.id))
     t = worst.table
     sec.tables.append(Table(f"Cut-off of {worst_cut}: products ranked by shortfall", t[cols(t, *STRESS_COLUMNS)],
                             "no_alternative: no remaining supplier exports the product to third countries.",
@@ -321,11 +324,11 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
 
 def _material_stress(sec: Section, ctx: Context, cut: list[str], share_cut: float) -> None:
     """The EU side only: the same cut on the CRM study's sourcing shares, per material and stage."""
-    if ctx.a not in EU_CODES:
+    if not is_eu(ctx.a):
         return
     label = "+".join(cut)
     res = run(sec, f"Cut-off of {label} in EU sourcing of critical raw materials (CRM study shares)",
-              lambda: method("stress", "stress_materials")(cut, share_cut=share_cut))
+              lambda: stress.stress_materials(cut, share_cut=share_cut))
     if res is None:
         return
     t = res.table
@@ -349,7 +352,7 @@ def _corridors(sec: Section, ctx: Context) -> None:
     if "KAZ" not in (ctx.a, ctx.b):
         return
     cor = run(sec, "Kazakhstan's crude export corridors with transit through Russia closed",
-              lambda: method("corridors", "corridors")(commodity="crude", close_transit=["RUS"]))
+              lambda: corridors.corridors(commodity="crude", close_transit=["RUS"]))
     if cor is not None:
         c = cor.table.iloc[0]
         sec.headlines.append(Headline("Kazakh crude exports that could still leave with Russian transit closed",
@@ -375,11 +378,11 @@ def _corridors(sec: Section, ctx: Context) -> None:
 # --- critical raw materials -----------------------------------------------------------------------------------
 
 def crm_section(ctx: Context) -> Section:
+    """Critical raw materials: CRMA benchmark (study and HS6), the partner's place, supply risk vs the study."""
     sec = Section("crm", "Critical raw materials",
                   f"Critical Raw Materials Act benchmarks, and "
                   f"{display_name(partner_country(ctx) or ctx.b)}'s place in the EU's supply.")
-    crm = lambda: method("crm")  # noqa: E731
-    bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm().benchmark())
+    bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm.benchmark())
     if bench is not None:
         b = bench.table
         br = b[b["breach"].astype(bool)] if "breach" in b else b.iloc[0:0]
@@ -402,9 +405,9 @@ def crm_section(ctx: Context) -> Section:
                                 b[cols(b, "material", "stage", "top_third_iso3", "top_third_country",
                                        "top_third_share", "breach", "eu_member_share", "share_sum", "status")],
                                 max_rows=40))
-    if ctx.a in ("EU27", "EU27_2020"):
+    if is_eu(ctx.a):
         h6 = run(sec, f"CRMA benchmark at HS6 level on the '{ctx.dataset}' flows ({ctx.year})",
-                 lambda: crm().hs6_concentration(flows=ctx.flows, year=ctx.year, importer=ctx.a),
+                 lambda: crm.hs6_concentration(flows=ctx.flows, year=ctx.year, importer=ctx.a),
                  flow_based=True, ctx=ctx)
         if h6 is not None:
             t = h6.table
@@ -422,7 +425,7 @@ def crm_section(ctx: Context) -> Section:
                                           "CRM study's country view is not shown."))
         return sec
     P_name = display_name(P)
-    part = run(sec, f"{P}'s share of global supply and EU sourcing (CRM study)", lambda: crm().partner(P))
+    part = run(sec, f"{P}'s share of global supply and EU sourcing (CRM study)", lambda: crm.partner(P))
     if part is not None:
         p = part.table
         if len(p):
@@ -446,7 +449,7 @@ def crm_section(ctx: Context) -> Section:
 def _supply_risk(sec: Section) -> None:
     """samarkand's supply risk (JRC formula, its own governance-weighted HHI) next to the study's values."""
     sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)",
-             lambda: method("crm").supply_risk())
+             crm.supply_risk)
     if sr is None:
         return
     t = sr.table
@@ -483,14 +486,11 @@ def _bench_fig(d: pd.DataFrame):
 
 # --- norms ---------------------------------------------------------------------------------------------------
 
-EU_CODES = ("EU27", "EU27_2020")
-
-
 def in_eu(code: str, year: int | None) -> bool:
     """The EU itself or one of its members in ``year`` (2024 when no year)."""
     from samarkand.economies import is_bloc, members
 
-    if code in EU_CODES:
+    if is_eu(code):
         return True
     return not is_bloc(code) and code in members("EU27", year or 2024)
 
@@ -518,6 +518,7 @@ def partner_country(ctx: Context) -> str | None:
 
 
 def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str, ...] = ("RUS", "CHN")) -> Section:
+    """Norms: the CBAM cost for the exporter of the pair and governance / UN-vote convergence."""
     sec = Section("norms", "Norms: CBAM exposure and convergence",
                   f"What will the EU's carbon border adjustment cost {display_name(cbam_exporter(ctx))}'s exporters "
                   "from 2026 to 2034, "
@@ -528,13 +529,14 @@ def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str
 
 
 def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_price: float | None = None) -> None:
+    """The CBAM cost of the pair's exporter to the EU over the horizon: headline card, table by year, chart."""
     from samarkand.methods.cbam import CBAM_YEARS
 
     exporter = exporter or cbam_exporter(ctx)
-    kw = {} if ets_price is None else {"ets_price": ets_price}
+    kw: dict[str, Any] = {} if ets_price is None else {"ets_price": ets_price}
     span = f"{CBAM_YEARS[0]}–{CBAM_YEARS[-1]}"
     cb = run(sec, f"CBAM cost of {exporter}'s exports to the EU, {span}",
-             lambda: method("cbam", "cbam")(exporter, years=CBAM_YEARS, flows=ctx.flows, **kw))
+             lambda: cbam(exporter, years=CBAM_YEARS, flows=ctx.flows, **kw))
     if cb is None:
         return
     by_year = cb.extras.get("by_year")
@@ -560,7 +562,7 @@ def cbam_part(sec: Section, ctx: Context, *, exporter: str | None = None, ets_pr
                             max_rows=20))
 
 
-def cbam_card(exporter: str, by_year: pd.DataFrame, prov: dict, section_id: str) -> Headline:
+def cbam_card(exporter: str, by_year: pd.DataFrame, prov: Mapping[str, Any], section_id: str) -> Headline:
     """The CBAM headline: first and last year, each low–central–high, with the coverage caveat on the card."""
     y0, y1 = by_year.iloc[0], by_year.iloc[-1]
 
@@ -576,14 +578,15 @@ def cbam_card(exporter: str, by_year: pd.DataFrame, prov: dict, section_id: str)
 
 
 def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
+    """Convergence of the partner with the EU (WGI gaps, UNGA ideal-point distance) against ``vs``."""
     A = partner_country(ctx)
     if A is None:
         sec.notices.append(Notice("info", f"Convergence compares one country with a reference; neither {ctx.a} nor "
                                           f"{ctx.b} is a single country."))
         return
-    R = ctx.a if A == ctx.b else ctx.b
+    R = ctx.a if ctx.b == A else ctx.b
     vs = tuple(v for v in vs if v not in (A, R))
-    al = run(sec, f"Convergence of {A} with {R}", lambda: method("alignment", "alignment")(A, R, vs=vs))
+    al = run(sec, f"Convergence of {A} with {R}", lambda: alignment.alignment(A, R, vs=vs))
     if al is not None:
         fp = al.extras.get("foreign_policy")
         if fp is not None and not fp.empty:
@@ -607,3 +610,28 @@ def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", 
                                                    ytitle="WGI estimate gap"),
                  "Gap = the country's estimate minus the reference members' median per WGI dimension; 0 = parity.")
         sec.tables.append(Table("Convergence trends", al.table, max_rows=20))
+
+
+# --- all sections ---------------------------------------------------------------------------------------------
+
+SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
+BUILDERS: dict[str, Callable[[Context], Section]] = {
+    "dependencies": dependencies_section,
+    "partnership": partnership_section,
+    "stress": stress_section,
+    "crm": crm_section,
+    "norms": norms_section,
+}
+
+
+def build_sections(ctx: Context, *, only: list[str] | None = None,
+                   progress: Callable[[str], None] | None = None) -> list[Section]:
+    """The brief's sections in SECTION_ORDER (or only those named), each built by its pillar's builder."""
+    out = []
+    for sid in SECTION_ORDER:
+        if only and sid not in only:
+            continue
+        if progress:
+            progress(sid)
+        out.append(BUILDERS[sid](ctx))
+    return out

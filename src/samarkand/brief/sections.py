@@ -7,7 +7,6 @@ failing or showing anything invented.  The dashboard (``samarkand.web``) renders
 """
 from __future__ import annotations
 
-import importlib
 import math
 import traceback
 from collections.abc import Callable
@@ -18,6 +17,7 @@ import pandas as pd
 
 from samarkand import economies
 from samarkand.errors import DataError, InfeasibleError, InputError, NotInStoreError, SamarkandError
+from samarkand.formatting import headline_money
 from samarkand.provenance import Result
 
 FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS22 --release 202501 --years 2022 "
@@ -28,6 +28,7 @@ FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS2
 
 @dataclass
 class Headline:
+    """One headline figure of the brief: what, the figure, the context and the section it links to."""
     label: str
     value: str
     detail: str = ""
@@ -39,6 +40,7 @@ TEXT_CUT = 44
 
 @dataclass
 class Table:
+    """A table of a section: title, frame, caption and how many rows to show."""
     title: str
     frame: pd.DataFrame                     # already limited to the columns worth showing
     caption: str = ""
@@ -74,6 +76,7 @@ class Table:
 
 @dataclass
 class Figure:
+    """A chart of a section (a plotly figure) with its caption."""
     id: str
     fig: Any                                # plotly Figure
     caption: str = ""
@@ -81,16 +84,18 @@ class Figure:
 
 @dataclass
 class Notice:
-    level: str                              # info | missing | unavailable | error
+    """Something a reader must know about a section (missing data, an error)."""
+    level: str                              # info | missing | error
     text: str
 
 
 @dataclass
 class Section:
+    """One pillar of the brief: headlines, paragraphs, tables, figures, notices, limits and provenance."""
     id: str
     title: str
     question: str = ""
-    status: str = "ok"                      # ok | partial | unavailable | no-data | error
+    status: str = "ok"                      # ok | partial | no-data | error
     paragraphs: list[str] = field(default_factory=list)
     headlines: list[Headline] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
@@ -103,14 +108,14 @@ class Section:
     computed: int = 0                                # results obtained
 
     def worse(self, status: str) -> None:
-        order = ["ok", "partial", "no-data", "unavailable", "error"]
+        order = ["ok", "partial", "no-data", "error"]
         if order.index(status) > order.index(self.status):
             self.status = status
 
     @property
     def shown_status(self) -> str:
         """'partial' when some results were computed and others are missing (errors always show)."""
-        if self.status in ("no-data", "unavailable") and self.computed:
+        if self.status == "no-data" and self.computed:
             return "partial"
         return self.status
 
@@ -164,7 +169,7 @@ def make_context(a: str, b: str, year: int | None = None, *, dataset: str | None
         ctx.year = year
         return ctx
     if year is None:
-        ctx.year = years[-1]
+        ctx.year = fl.latest_year()
     else:
         fl.require_year(int(year))       # NotInStoreError (an InputError) listing the years
         ctx.year = int(year)
@@ -179,6 +184,7 @@ _LABELS = {"hs6": "HS6", "hhi": "HHI", "iso3": "ISO3", "usd": "USD", "eur": "EUR
 
 
 def label(col: str) -> str:
+    """A column name as a header: 'import_hhi' → 'Import HHI'."""
     words = str(col).split("_")
     out = [_LABELS.get(w.lower(), w) for w in words]
     s = " ".join(out)
@@ -186,6 +192,7 @@ def label(col: str) -> str:
 
 
 def guess_format(col: str, s: pd.Series) -> str:
+    """How to show a column: money, share, number, int or text (from its name and values)."""
     c = str(col).lower()
     if pd.api.types.is_bool_dtype(s):
         return "bool"
@@ -202,6 +209,7 @@ def guess_format(col: str, s: pd.Series) -> str:
 
 
 def fmt_cell(v: Any, kind: str) -> str:
+    """One cell as text in the format ``kind`` (see :func:`guess_format`)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if kind == "bool":
@@ -221,9 +229,7 @@ def fmt_cell(v: Any, kind: str) -> str:
     if kind == "pct":
         return f"{x:.1%}" if abs(x) < 10 else f"{x:,.0f}"
     if kind == "money":
-        from samarkand.brief.figures import money
-
-        return money(x, "").strip()
+        return headline_money(x, "").strip()
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 10:
@@ -232,6 +238,7 @@ def fmt_cell(v: Any, kind: str) -> str:
 
 
 def sort_key(v: Any) -> Any:
+    """A value a table can sort by (numbers as numbers, infinities bounded, the rest as text)."""
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return ""
     if isinstance(v, (bool,)):
@@ -243,41 +250,12 @@ def sort_key(v: Any) -> Any:
     return str(v)
 
 
-def pick(df: pd.DataFrame, *names: str) -> str | None:
-    """The first of ``names`` that is a column of ``df``."""
-    for n in names:
-        if n in df.columns:
-            return n
-    return None
-
-
 def cols(df: pd.DataFrame, *names: str) -> list[str]:
+    """Those of ``names`` that are columns of ``df``, in that order."""
     return [n for n in names if n in df.columns]
 
 
 # --- running a method ---------------------------------------------------------------------------------------
-
-class Unavailable(Exception):
-    """The method's module is not part of this installation."""
-
-
-def method(module: str, attr: str | None = None) -> Callable[..., Any]:
-    """``samarkand.methods.<module>.<attr>`` or Unavailable when that module is not installed."""
-    name = f"samarkand.methods.{module}"
-    try:
-        mod = importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (exc.name == name or name.startswith(exc.name + ".")):
-            raise Unavailable(f"the `{module}` method is not available in this installation "
-                              f"(module {name} is missing)") from exc
-        raise
-    if attr is None:
-        return mod
-    fn = getattr(mod, attr, None)
-    if fn is None:
-        raise Unavailable(f"`{name}.{attr}` is not available in this installation")
-    return fn
-
 
 def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool = False,
         ctx: Context | None = None) -> Result | None:
@@ -287,33 +265,18 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
     points to `samarkand data fetch` without calling the method.
     """
     if flow_based and ctx is not None and ctx.flows_problem:
-        sec.notices.append(Notice("missing", f"{what}: {ctx.flows_problem}"))
-        sec.limits.append(f"{what}: no flows in the store — {ctx.flows_problem}")
-        sec.worse("no-data")
-        return None
+        return _fail(sec, f"{what}: {ctx.flows_problem}", f"{what}: no flows in the store — {ctx.flows_problem}",
+                     "no-data")
     try:
         res = fn()
-    except Unavailable as exc:
-        sec.notices.append(Notice("unavailable", f"{what}: {exc}."))
-        sec.limits.append(f"{what}: not computed — {exc}.")
-        sec.worse("unavailable")
-        return None
     except NotInStoreError as exc:
-        sec.notices.append(Notice("missing", f"{what}: {exc}. To go further, {FETCH_HINT}."))
-        sec.limits.append(f"{what}: {exc}")
-        sec.worse("no-data")
-        return None
+        return _fail(sec, f"{what}: {exc}. To go further, {FETCH_HINT}.", f"{what}: {exc}", "no-data")
     except InfeasibleError as exc:
         binding = f" (binding: {', '.join(exc.binding)})" if exc.binding else ""
-        sec.notices.append(Notice("missing", f"{what}: no feasible answer — {exc}{binding}"))
-        sec.limits.append(f"{what}: infeasible — {exc}{binding}")
-        sec.worse("partial")
-        return None
+        return _fail(sec, f"{what}: no feasible answer — {exc}{binding}", f"{what}: infeasible — {exc}{binding}",
+                     "partial")
     except (InputError, DataError, SamarkandError) as exc:
-        sec.notices.append(Notice("missing", f"{what}: {exc}"))
-        sec.limits.append(f"{what}: {exc}")
-        sec.worse("partial")
-        return None
+        return _fail(sec, f"{what}: {exc}", f"{what}: {exc}", "partial")
     except Exception as exc:  # a bug in a method: show it, report it, do not hide it
         msg = f"{what} failed with {type(exc).__name__}: {exc}"
         sec.notices.append(Notice("error", msg))
@@ -330,30 +293,20 @@ def run(sec: Section, what: str, fn: Callable[[], Result], *, flow_based: bool =
     return res
 
 
-# --- the pillars --------------------------------------------------------------------------------------------
-# Each builder is written against the columns the method documents; when a column is absent (a method
-# changed), the table simply shows the columns that exist and the figure is skipped with a notice.
-
-SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
-
-
-def build_sections(ctx: Context, *, only: list[str] | None = None,
-                   progress: Callable[[str], None] | None = None) -> list[Section]:
-    out = []
-    for sid in SECTION_ORDER:
-        if only and sid not in only:
-            continue
-        if progress:
-            progress(sid)
-        out.append(BUILDERS[sid](ctx))
-    return out
+def _fail(sec: Section, notice: str, limit: str, status: str) -> Result | None:
+    """A method that could not answer: a notice for the reader, a line under the limits, the section's status;
+    returns None (no result) for :func:`run` to pass on."""
+    sec.notices.append(Notice("missing", notice))
+    sec.limits.append(limit)
+    sec.worse(status)
+    return None
 
 
 def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
     """Add a figure; a figure that cannot be drawn from the result is a notice, never a fake chart."""
     try:
         fig = make()
-    except Exception as exc:  # noqa: BLE001 — a drawing bug must show, not crash the brief
+    except Exception as exc:
         sec.notices.append(Notice("error", f"figure '{fid}' could not be drawn: {type(exc).__name__}: {exc}"))
         sec.errors.append(f"figure {fid}: {traceback.format_exc(limit=3)}")
         sec.worse("error")
@@ -363,12 +316,11 @@ def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
     sec.figures.append(Figure(fid, fig, caption))
 
 
-from samarkand.brief import pillars  # noqa: E402  (builders live in their own module)
+def __getattr__(name: str) -> Any:
+    """``build_sections``, ``BUILDERS`` and ``SECTION_ORDER`` moved to :mod:`samarkand.brief.pillars` (which
+    imports this module, not the other way round); this forwards old imports until their callers move."""
+    if name in ("build_sections", "BUILDERS", "SECTION_ORDER"):
+        from samarkand.brief import pillars
 
-BUILDERS: dict[str, Callable[[Context], Section]] = {
-    "dependencies": pillars.dependencies_section,
-    "partnership": pillars.partnership_section,
-    "stress": pillars.stress_section,
-    "crm": pillars.crm_section,
-    "norms": pillars.norms_section,
-}
+        return getattr(pillars, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

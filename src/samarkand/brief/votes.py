@@ -10,7 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from samarkand.brief import figures as F
-from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, method, run
+from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, run
+from samarkand.methods.votes import votes
 
 PERIODS = [(1992, 1999), (2000, 2009), (2010, 2019)]
 LAST_YEAR = 2019
@@ -45,7 +46,7 @@ def human_rights_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS
     a, ref = pair
     refs = tuple(v for v in vs if v not in (a, ref))
     res = run(sec, f"Human-rights votes of {a} with {ref} in the UN General Assembly",
-              lambda: method("votes", "votes")(a, ref, vs=refs, issue=issue, periods=PERIODS))
+              lambda: votes(a, ref, vs=refs, issue=issue, periods=PERIODS))
     if res is None:
         return
     main = _headline_measure(res.table, ref).sort_values("first_year")

@@ -10,6 +10,8 @@ from samarkand.cli.output import Format, emit
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
+
     @app.command("alignment")
     def alignment_cmd(
         a: str = typer.Argument(..., help="the country whose convergence is measured, e.g. KAZ"),

@@ -1,7 +1,7 @@
 """`samarkand brief A B [--year Y] [-o brief.html] [--format html|pdf] [--dataset NAME]`: the HTML brief."""
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Optional
 
@@ -10,7 +10,9 @@ import typer
 from samarkand.errors import InputError
 
 
-class BriefFormat(str, Enum):
+class BriefFormat(StrEnum):
+    """The brief's output formats."""
+
     html = "html"
     pdf = "pdf"
 
@@ -21,6 +23,8 @@ STEP_LABELS = {"context": "Opening the flows dataset", "dependencies": "Dependen
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
+
     @app.command("brief")
     def brief_cmd(
         a: str = typer.Argument(..., help="First economy (ISO3, name or bloc), e.g. EU27"),
@@ -39,7 +43,7 @@ def register(app: typer.Typer) -> None:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from samarkand.brief import SECTION_TITLES, assemble, render_html, render_pdf
-        from samarkand.brief.sections import SECTION_ORDER
+        from samarkand.brief.pillars import SECTION_ORDER
 
         if fmt is BriefFormat.pdf:
             try:
@@ -68,8 +72,7 @@ def register(app: typer.Typer) -> None:
         output.write_bytes(data)
         for s in brief.sections:
             st = s.shown_status
-            colour = {"ok": "green", "partial": "yellow", "no-data": "yellow", "unavailable": "yellow",
-                      "error": "red"}[st]
+            colour = {"ok": "green", "partial": "yellow", "no-data": "yellow", "error": "red"}[st]
             err.print(f"  [{colour}]{st:>11}[/]  {SECTION_TITLES.get(s.id, s.title)}"
                       + (f" — {s.notices[0].text[:140]}" if s.notices and st != "ok" else ""), highlight=False)
         for e in brief.errors:

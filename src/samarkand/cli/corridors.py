@@ -7,7 +7,6 @@ import typer
 
 from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit
-from samarkand.errors import InputError
 
 
 def corridors_cmd(
@@ -23,24 +22,12 @@ def corridors_cmd(
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:
     """Max-flow before/after closing transit countries or links, the min-cut and the share of exports still leaving."""
-    from samarkand.methods.corridors import corridors
+    from samarkand.methods.corridors import corridor_links, corridors
 
-    if capacity not in ("low", "high"):
-        raise InputError(f"--capacity must be 'low' or 'high', not '{capacity}'")
-    if missing not in ("throughput", "drop"):
-        raise InputError(f"--missing must be 'throughput' or 'drop', not '{missing}'")
     links = [x for item in close_link for x in parse_list(item)]
-    res = corridors(commodity, parse_list(close_transit), links, capacity, missing=missing)
+    res = corridors(commodity, parse_list(close_transit), links, capacity, missing=missing)  # type: ignore[arg-type]
     if list_links:
-        from samarkand import reference
-        from samarkand.provenance import Result
-
-        t = reference.load("corridors")
-        t = t[t["commodity"] == res.provenance["commodity"]]
-        emit(Result(table=t[["link", "from_id", "to_id", "countries_crossed", "capacity_low", "capacity_high", "unit",
-                             "capacity_status", "throughput", "throughput_year", "in_network", "source"]],
-                    provenance={k: res.provenance[k] for k in ("dataset", "source", "version", "licence")
-                                if k in res.provenance}), fmt, title=f"{res.provenance['commodity']} links")
+        emit(corridor_links(commodity), fmt, title=f"{res.provenance['commodity']} links")
         return
     closed = ", ".join(res.provenance["close_transit"] + res.provenance["close_links"]) or "nothing"
     title = (f"Kazakhstan {res.provenance['commodity']} exports: max-flow with {closed} closed "
@@ -59,5 +46,6 @@ def corridors_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("corridors", help="Closed corridors: max-flow/min-cut of Kazakhstan's export routes (crude, gas, "
                                   "cargo) when transit countries or links close.")(corridors_cmd)

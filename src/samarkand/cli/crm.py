@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 
 from samarkand.cli.common import parse_years
@@ -52,64 +53,63 @@ def crm_command(
         raise InputError("--dataset applies to --hs6 (trade flows)")
     if benchmark:
         res = crm.benchmark(threshold, material=material, strategic_only=not all_materials)
-        if stage:
-            st = crm.check_stage(stage, None, ["E", "P"])
-            res.table = res.table[res.table["stage"] == st].reset_index(drop=True)
-        if fmt is Format.table:  # compact on screen; csv/json keep every column
-            res.table = res.table[["item", "material", "stage", "top_third_country", "top_third_share", "breach",
-                                   "eu_member_share", "share_sum", "status"]]
-        emit(res, fmt, title="CRM Act benchmark: largest single third-country share in EU sourcing")
+        res = res.where(stage=crm.check_stage(stage, None, ["E", "P"]) if stage else None)
+        emit(res.select(BENCHMARK_COLUMNS) if fmt is Format.table else res, fmt,
+             title="CRM Act benchmark: largest single third-country share in EU sourcing")
     elif partner:
-        res = crm.partner(partner, wgi_years=wy)
-        if material:
-            m = crm.find_material(material)
-            res.table = res.table[res.table["material"] == m].reset_index(drop=True)
+        res = crm.partner(partner, wgi_years=wy).where(material=crm.find_material(material) if material else None)
         emit(res, fmt, title=f"{partner}: share of global supply and EU sourcing (EU CRM study 2023)")
     elif reproduce is not None:
-        if reproduce not in (2017, 2023):
-            raise InputError(f"--reproduce takes 2017 or 2023, not {reproduce}")
-        res = crm.reproduce(reproduce, wgi_years=wy)
-        if material:
-            m = crm.find_material(material)
-            res.table = res.table[res.table["material"] == m].reset_index(drop=True)
-            res.extras["stages"] = res.extras["stages"][res.extras["stages"]["material"] == m]
-        else:
-            res.extras.pop("stages")
-        if fmt is Format.table:
-            res.table = res.table[["material", "stage", "sr_samarkand", "sr_published", "diff", "reason_code",
-                                   "reason"]]
-        emit(res, fmt, title=f"Supply risk {reproduce}: samarkand vs published")
+        _reproduce(reproduce, material, wy, fmt)
     elif hs6:
         res = crm.hs6_concentration(importer, year, dataset=dataset, material=material, threshold=threshold)
         emit(res, fmt, title=f"HS6 concentration and {threshold:.0%} benchmark ({importer})")
     elif shares is not None:
-        import pandas as pd
-
-        if not shares.exists():
-            raise InputError(f"--shares: file {shares} does not exist")
-        try:
-            df = pd.read_csv(shares)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-            raise InputError(f"--shares: cannot read {shares}: {exc}") from None
-        res = crm.concentration(material, stage, wgi_years=wy, shares=df)
+        res = crm.concentration(material, stage, wgi_years=wy, shares=_read_shares(shares))
         emit(res, fmt, title=f"HHI and HHI_WGI,t from {shares.name}")
     elif material:
-        m = crm.find_material(material)
-        res = crm.concentration(m, stage, wgi_years=wy)
-        crit = crm.criticality(material=m)
-        res.extras["criticality"] = crit.table
-        try:
-            res.extras["supply_risk_2023"] = crm.supply_risk(m, wgi_years=wy).table
-        except InputError as exc:
-            res.notes.append(str(exc))
-        emit(res, fmt, title=f"{m}: concentration of global supply (GS) and EU sourcing (EU)")
+        from samarkand.methods.material_view import material_profile
+
+        res = material_profile(material, stage, wgi_years=wy)
+        emit(res, fmt, title=f"{res.provenance['material']}: concentration of global supply (GS) and EU sourcing (EU)")
     else:
-        res = crm.criticality(year)
-        if year is None:
-            res.table = res.table[res.table["year"] == res.table["year"].max()].reset_index(drop=True)
-            res.notes.append("latest assessment shown; --year 2011|2014|2017|2020|2023 for another")
-        emit(res, fmt, title="EU criticality (SR, EI) with thresholds EI >= 2.8 and SR >= 1.0")
+        from samarkand.methods.material_view import criticality_view
+
+        emit(criticality_view(year), fmt, title="EU criticality (SR, EI) with thresholds EI >= 2.8 and SR >= 1.0")
+
+
+BENCHMARK_COLUMNS = ["item", "material", "stage", "top_third_country", "top_third_share", "breach", "eu_member_share",
+                     "share_sum", "status"]
+REPRODUCE_COLUMNS = ["material", "stage", "sr_samarkand", "sr_published", "diff", "reason_code", "reason"]
+
+
+def _reproduce(year: int, material: str | None, wgi_years: list[int], fmt: Format) -> None:
+    """`--reproduce 2017|2023`: samarkand's SR next to the published one (per stage with --material)."""
+    from samarkand.methods import crm
+
+    if year not in (2017, 2023):
+        raise InputError(f"--reproduce takes 2017 or 2023, not {year}")
+    res = crm.reproduce(year, wgi_years=wgi_years)  # type: ignore[arg-type]
+    if material:
+        m = crm.find_material(material)
+        stages = res.extras["stages"]
+        res = res.where(material=m).with_extras(stages=stages[stages["material"] == m])
+    else:
+        res = res.without_extras("stages")
+    emit(res.select(REPRODUCE_COLUMNS) if fmt is Format.table else res, fmt,
+         title=f"Supply risk {year}: samarkand vs published")
+
+
+def _read_shares(path: Path) -> pd.DataFrame:
+    """The user's supplier-share CSV (material, stage, country, share[, t]); InputError if unreadable."""
+    if not path.exists():
+        raise InputError(f"--shares: file {path} does not exist")
+    try:
+        return pd.read_csv(path)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"--shares: cannot read {path}: {exc}") from None
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("crm")(crm_command)

@@ -1,7 +1,6 @@
 """`samarkand dependencies REPORTER --year Y`: the EC 2021 / CEPII GeoDep dependency screen and its views."""
 from __future__ import annotations
 
-from enum import Enum
 from typing import Optional
 
 import typer
@@ -9,12 +8,10 @@ import typer
 from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
+from samarkand.formatting import criteria_cell
+from samarkand.provenance import Result
 
-class MethodOpt(str, Enum):
-    ec2021 = "ec2021"
-    geodep = "geodep"
-
-
+# the screen checks --method itself (samarkand.methods.dependencies.Method): a wrong value is one InputError
 TABLE_COLUMNS = {
     "ec2021": ["hs6", "description", "extra_imports_usd", "extra_share", "import_export_ratio", "import_hhi",
                "top3_suppliers", "criteria", "dependent"],
@@ -87,71 +84,66 @@ def dependencies_cmd(
                          engine=engine, spark_master=spark_master, spark_remote=spark_remote, fmt=fmt, top=top)
         return
     from samarkand import economies
-    from samarkand.methods.dependencies import dependencies
-    from samarkand.provenance import Result
 
-    # a plain string checked here (not an Enum) so that a wrong value is an InputError → exit status 2
-    if method not in [m.value for m in MethodOpt]:
-        raise InputError(f"--method '{method}': choose ec2021 or geodep")
     if top is not None and top < 1:
         raise InputError("--top must be at least 1")
     code = economies.resolve(reporter)
     if materials:
-        from samarkand.methods.material_view import material_view
-
-        if code not in ("EU27", "EU27_2020"):
-            raise InputError(f"--materials uses the EU CRM study's EU sourcing shares; reporter must be EU27, "
-                             f"not {code}")
-        res = material_view(material, stage)
-        if top:
-            res.table = res.table.head(top)
-        emit(res, fmt, title="EU sourcing concentration by material and stage (CRM study 2023)")
+        _materials(code, material, stage, top, fmt)
         return
-    if year is None:
-        from samarkand.store import open_flows
+    from samarkand.methods.dependencies import dependencies
+    from samarkand.store import open_flows
 
-        ys = open_flows(dataset).years()
-        if not ys:
-            raise InputError("the dataset holds no flows; import some with `samarkand data import`")
-        year = ys[-1]
-    thr = _parse_thresholds(threshold) or None
+    year = open_flows(dataset).latest_year() if year is None else year
     with working(f"screening {code} {year} ({method})"):
-        res = dependencies(code, year, method, dataset=dataset, domain=domain,
-                           products=parse_list(products) if products else None, thresholds=thr,
+        res = dependencies(code, year, method, dataset=dataset, domain=domain,  # type: ignore[arg-type]
+                           products=parse_list(products) if products else None,
+                           thresholds=_parse_thresholds(threshold) or None,
                            risk={"governance": w_gov, "distance": w_dist} if risk else None,
                            leverage_scope="all" if all_ else "dependent", measure=measure, engine=engine,
                            spark_master=spark_master, spark_remote=spark_remote)
-    if by_supplier:
-        view = Result(res.extras["by_supplier"], res.provenance, {}, res.notes)
-        title = f"{code} {year}: dependent imports by main supplier ({method})"
-    elif leverage:
-        view = Result(res.extras["leverage"], res.provenance, {}, res.notes)
-        title = f"{code} {year}: bilateral leverage ({'all' if all_ else 'dependent'} products, {method})"
+    if by_supplier or leverage:
+        name = "by_supplier" if by_supplier else "leverage"
+        view = res.with_table(res.extras[name]).without_extras()
+        title = (f"{code} {year}: dependent imports by main supplier ({method})" if by_supplier else
+                 f"{code} {year}: bilateral leverage ({'all' if all_ else 'dependent'} products, {method})")
     else:
-        table = res.table if all_ else res.table.loc[res.table["dependent"]].reset_index(drop=True)
+        view = res if all_ else res.where(dependent=True)
         # JSON carries the "on whom" and leverage tables too (API consumers); table/CSV show the screen only
-        view = Result(table, res.provenance, res.extras if fmt is Format.json else {}, res.notes)
+        view = view if fmt is Format.json else view.without_extras()
         title = (f"{code} {year}: {'products screened' if all_ else 'dependent products'} ({method}"
                  f"{', risk-ranked' if risk else ''})")
         if fmt is Format.table:
-            cols = TABLE_COLUMNS[method] + (RISK_COLUMNS if risk else [])
-            shown = table.copy()
-            shown["criteria"] = ["".join(ch if bool(r[c]) else "·" for c, ch in CRITERIA_LETTERS[method])
-                                 for _, r in shown.iterrows()]
-            shown = shown[cols]
-            shown["description"] = shown["description"].str.slice(0, 32)
-            view.notes = list(view.notes) + ["criteria: " + ", ".join(
-                f"{ch}={c}" for c, ch in CRITERIA_LETTERS[method]) + " (· = not met); all columns with "
-                "--format csv|json"]
-            view = Result(shown, res.provenance, {}, view.notes)
-    if top:
-        view.table = view.table.head(top)
+            view = screen_view(view, method, risk=risk)
+    view = view.head(top)
     if fmt is Format.table and view.table.empty:
-        view.notes = list(view.notes) + ["no row: no product meets all criteria (use --all to list every product "
-                                         "screened)" if not (by_supplier or leverage) else "no dependent product"]
+        view = view.with_notes("no row: no product meets all criteria (use --all to list every product screened)"
+                               if not (by_supplier or leverage) else "no dependent product")
     emit(view, fmt, title=title, max_rows=None if top else 60)
 
 
+def screen_view(res: Result, method: str, *, risk: bool) -> Result:
+    """The terminal view of a screen: short descriptions and one ``criteria`` cell of letters."""
+    letters = CRITERIA_LETTERS[method]
+    shown = res.table.assign(criteria=criteria_cell(res.table, letters),
+                             description=res.table["description"].str.slice(0, 32))
+    return res.with_table(shown[TABLE_COLUMNS[method] + (RISK_COLUMNS if risk else [])]).with_notes(
+        "criteria: " + ", ".join(f"{ch}={c}" for c, ch in letters) + " (· = not met); all columns with "
+        "--format csv|json")
+
+
+def _materials(code: str, material: str | None, stage: str | None, top: int | None, fmt: Format) -> None:
+    """`--materials`: the EU sourcing concentration by material and stage (CRM study 2023; EU only)."""
+    from samarkand.economies import is_eu
+    from samarkand.methods.material_view import material_view
+
+    if not is_eu(code):
+        raise InputError(f"--materials uses the EU CRM study's EU sourcing shares; reporter must be EU27, not {code}")
+    emit(material_view(material, stage).head(top), fmt,
+         title="EU sourcing concentration by material and stage (CRM study 2023)")
+
+
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("dependencies", help="Dependency screen: on what and on whom REPORTER depends (EC 2021 / GeoDep)."
                 )(dependencies_cmd)

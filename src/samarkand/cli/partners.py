@@ -6,27 +6,19 @@ from typing import Optional
 import typer
 
 from samarkand.cli.output import Format, emit, working
+from samarkand.options import check_option
+from samarkand.provenance import Result
 
 TABLE_COLUMNS = ["importer", "partner", "hs6", "status", "importer_extra_imports_usd", "partner_share",
                  "partner_rca", "partner_headroom_usd", "coverable_usd", "importer_import_hhi",
                  "importer_hhi_if_headroom_used", "why"]
 
 
-def _latest_year(dataset: Optional[str]) -> int:
-    from samarkand.errors import InputError
-    from samarkand.store import open_flows
-
-    ys = open_flows(dataset).years()
-    if not ys:
-        raise InputError("the dataset holds no flows; import some with `samarkand data import`")
-    return ys[-1]
-
-
 def partners_cmd(
     a: str = typer.Argument(..., help="first economy: ISO3 (KAZ), name or bloc (EU27, EAEU, C5)"),
     b: str = typer.Argument(..., help="second economy"),
     year: Optional[int] = typer.Option(None, "--year", "-y",
-                                       help="year (default: latest in the dataset; agrifood: 2024)"),
+                                       help="year (default: latest in the dataset or the FAOSTAT table)"),
     domain: Optional[str] = typer.Option(None, "--domain", "-d",
                                          help="agrifood (FAOSTAT, KAZ–EU) | crm | energy | cbam | ..."),
     method: str = typer.Option("ec2021", "--method", "-m", help="dependency screen: ec2021 | geodep"),
@@ -38,17 +30,15 @@ def partners_cmd(
 ) -> None:
     """Where A and B complete each other: A's dependencies B could supply and the reverse, TCI, trade
     intensity; with the EU on one side, the CRM-study materials where the other side matters."""
-    from samarkand.methods.partnership import check_pair, partnership
+    from samarkand.methods.partnership import ScreenMethod, partnership
 
+    check_option("--method", method, ScreenMethod)
     agri = domain is not None and domain.strip().lower() == "agrifood"
-    if year is None:
-        year = 2024 if agri else _latest_year(dataset)
-    check_pair(a, b, year)
-    with working(f"partnership {a}–{b} {year}"):
-        res = partnership(a, b, year, dataset=dataset, domain=domain, method=method, rca_threshold=rca,
-                          crm=not no_crm)
+    with working(f"partnership {a}–{b}" + (f" {year}" if year else "")):
+        res = partnership(a, b, year, dataset=dataset, domain=domain, method=method,  # type: ignore[arg-type]
+                          rca_threshold=rca, crm=not no_crm)
     if fmt is Format.table:
-        (_print_agrifood if agri else _print_table)(res, year)
+        (_print_agrifood if agri else _print_table)(res, res.provenance["year"])
         return
     emit(res, fmt, title=None)
 
@@ -59,11 +49,12 @@ SHORT = {"importer_extra_imports_usd": "imports_usd", "partner_share": "partner_
 
 
 AGRI_COLUMNS = {"item": "item", "eu_value_usd": "eu_value_usd", "eu_quantity_t": "eu_tonnes",
-                "yoy_growth": "yoy", "cagr": "cagr", "cagr_years": "cagr_years", "destinations": "dest", "destination_hhi": "dest_hhi",
+                "yoy_growth": "yoy", "cagr": "cagr", "cagr_years": "cagr_years", "destinations": "dest",
+                "destination_hhi": "dest_hhi",
                 "top_destination": "top", "share_of_production_to_eu": "share_of_prod"}
 
 
-def _print_agrifood(res, year) -> None:
+def _print_agrifood(res: Result, year: int) -> None:
     """Narrow view of the FAOSTAT agri-food table: short columns, then each item's sentence."""
     from samarkand.cli.output import console, print_frame, print_provenance
 
@@ -74,10 +65,10 @@ def _print_agrifood(res, year) -> None:
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
     console.print("[dim]by item × year and item × partner × year: --format json (extras by_item_year, detail)[/]")
-    print_provenance(res.provenance)
+    print_provenance(dict(res.provenance))
 
 
-def _print_table(res, year) -> None:
+def _print_table(res: Result, year: int) -> None:
     """Narrow-terminal view: short columns, then each row's `why` as a sentence."""
     from samarkand.cli.output import console, print_frame, print_provenance
 
@@ -94,8 +85,9 @@ def _print_table(res, year) -> None:
             console.print(f"  {i}. {why}", highlight=False)
     for note in res.notes:
         console.print(f"[yellow]note:[/] {note}", highlight=False)
-    print_provenance(res.provenance)
+    print_provenance(dict(res.provenance))
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("partners")(partners_cmd)

@@ -8,10 +8,12 @@ import typer
 from samarkand.cli.common import parse_list
 from samarkand.cli.output import Format, emit
 from samarkand.errors import InputError
+from samarkand.options import check_option
 
 TABLE_COLUMNS = ["supplier", "name", "role", "old_share", "new_share", "old_value_usd", "new_value_usd",
                  "capacity_usd", "risk", "binding"]
 MATERIAL_COLUMNS = ["supplier", "name", "role", "old_share", "new_share", "capacity", "risk", "binding"]
+SHOWN_ROWS = 25
 
 
 def rebalance_cmd(
@@ -38,40 +40,30 @@ def rebalance_cmd(
 ) -> None:
     """Re-allocate REPORTER's imports of PRODUCT (or --material) to minimise risk-weighted concentration
     within suppliers' capacity; infeasible plans name the binding constraint."""
-    from samarkand.methods.rebalance import rebalance
+    from samarkand.methods.rebalance import Objective, rebalance
 
-    if objective not in ("risk_hhi", "hhi"):
-        raise InputError(f"--objective '{objective}': choose risk_hhi or hhi")
+    goal: Objective = check_option("--objective", objective, Objective)
     if product is None and material is None:
         raise InputError("give a PRODUCT (HS6 code) or --material NAME")
     if product is not None and material is not None:
         raise InputError("give either a PRODUCT or --material, not both")
-    if year is None and material is None:
-        from samarkand.store import open_flows
-
-        ys = open_flows(dataset).years()
-        if not ys:
-            raise InputError("the dataset holds no flows; import some with `samarkand data import`")
-        year = ys[-1]
     weights = None
     if w_gov is not None or w_dist is not None:
         weights = {"governance": 0.5 if w_gov is None else w_gov, "distance": 0.5 if w_dist is None else w_dist}
     res = rebalance(reporter, product, year, avoid=parse_list(avoid), favour=parse_list(favour),
-                    objective=objective, max_shift=max_shift, growth=growth, keep_buying=keep_buying,
+                    objective=goal, max_shift=max_shift, growth=growth, keep_buying=keep_buying,
                     favour_discount=favour_discount, risk_weights=weights, material=material, stage=stage,
                     dataset=dataset)
     if fmt is Format.table:
-        from samarkand.provenance import Result
-
-        cols = MATERIAL_COLUMNS if material else TABLE_COLUMNS
-        t = res.table[[c for c in cols if c in res.table.columns]]
-        shown = Result(table=t if all_rows else t.head(25), provenance=res.provenance, extras=res.extras,
-                       notes=res.notes + ([f"{len(t) - 25} more suppliers (use --all or --format csv)"]
-                                          if not all_rows and len(t) > 25 else []))
+        shown = res.select(MATERIAL_COLUMNS if material else TABLE_COLUMNS)
+        if not all_rows and len(shown.table) > SHOWN_ROWS:
+            shown = shown.head(SHOWN_ROWS).with_notes(
+                f"{len(res.table) - SHOWN_ROWS} more suppliers (use --all or --format csv)")
         emit(shown, fmt, title="Rebalanced sourcing")
         return
     emit(res, fmt)
 
 
 def register(app: typer.Typer) -> None:
+    """Add the command to the ``samarkand`` app."""
     app.command("rebalance")(rebalance_cmd)

@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 
 from samarkand.errors import InputError
+from samarkand.methods.concentration import hhi
 from samarkand.provenance import Result
-
-EU_CODES = ("EU27", "EU27_2020")
 
 
 def _tables() -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
@@ -51,16 +50,6 @@ def _cagr(series: pd.Series) -> tuple[float, int | None, int | None]:
     return float((s.loc[y1] / s.loc[y0]) ** (1.0 / (y1 - y0)) - 1.0), y0, y1
 
 
-def destination_hhi(values: pd.Series) -> float:
-    """Σ_p share_p² over destinations with a reported positive value; NaN when none."""
-    v = values.dropna()
-    v = v[v > 0]
-    if v.empty:
-        return float("nan")
-    s = v / v.sum()
-    return float((s * s).sum())
-
-
 def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
                     trade: pd.DataFrame | None = None, production: pd.DataFrame | None = None) -> Result:
     """Kazakhstan's agricultural exports to EU members by item, partner and year (see the module docstring).
@@ -72,9 +61,11 @@ def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
     """
     from samarkand import economies
 
-    t0, p0, prov = _tables() if trade is None or production is None else (None, None, {"dataset": "given"})
-    t = (t0 if trade is None else trade).copy()
-    p = (p0 if production is None else production).copy()
+    if trade is None or production is None:
+        t0, p0, prov = _tables()
+        t, p = (t0 if trade is None else trade).copy(), (p0 if production is None else production).copy()
+    else:
+        t, p, prov = trade.copy(), production.copy(), {"dataset": "given", "source": "the caller's tables"}
     years = sorted(int(y) for y in t["year"].unique())
     if year is None:
         year = years[-1]
@@ -96,7 +87,6 @@ def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
     rows = []
     for (code, item), g in t.groupby(["item_code", "item"]):
         by_year_v = g.groupby("year")["value_usd"].sum()
-        by_year_q = g.groupby("year")["quantity_t"].sum()
         cagr, y0, y1 = _cagr(by_year_v)
         for y in years:
             gy = g[g["year"] == y]
@@ -111,7 +101,7 @@ def kaz_eu_agrifood(year: int | None = None, *, items: list[str] | None = None,
             rows.append({"item": item, "item_code": code, "year": y, "eu_value_usd": v, "eu_quantity_t": q,
                          "yoy_growth": yoy, "cagr": cagr, "cagr_years": f"{y0}–{y1}" if y0 else "",
                          "destinations": int((pv > 0).sum()) if reported else 0,
-                         "destination_hhi": destination_hhi(pv) if reported else float("nan"),
+                         "destination_hhi": hhi(pv) if reported else float("nan"),
                          "top_destination": top,
                          "top_destination_share": float(pv.max() / pv.sum()) if top else float("nan"),
                          "production_t": pt,
@@ -158,14 +148,16 @@ def _why(r: pd.Series, year: int) -> str:
     return "; ".join(parts)
 
 
-def partner_view(a: str, b: str, year: int) -> Result:
+def partner_view(a: str, b: str, year: int | None = None) -> Result:
     """`partners KAZ EU27 --domain agrifood`: the FAOSTAT view, for Kazakhstan and the EU only."""
     pair = {a, b}
+    from samarkand.economies import EU_CODES
+
     if "KAZ" not in pair or not pair & set(EU_CODES):
         raise InputError(f"the agri-food view covers Kazakhstan's exports to the EU (FAOSTAT); got {a} and {b}: "
                          "use KAZ and EU27")
     res = kaz_eu_agrifood(year)
     if a != "KAZ":
-        res.notes.insert(0, "FAOSTAT holds Kazakhstan's exports to the EU only: the EU → Kazakhstan direction is "
-                            "not covered")
+        res = res.replace(notes=("FAOSTAT holds Kazakhstan's exports to the EU only: the EU → Kazakhstan "
+                                 "direction is not covered", *res.notes))
     return res

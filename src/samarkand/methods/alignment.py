@@ -20,7 +20,10 @@ from scipy import stats
 
 from samarkand import economies, reference
 from samarkand.errors import InputError
-from samarkand.provenance import Result
+from samarkand.provenance import Result, years_of
+
+#: significance level of a trend (OLS slope) for "converging" / "diverging"
+TREND_P = 0.05
 
 WGI_YEARS = (1996, 2023)
 UN_YEARS = (1992, 2024)
@@ -67,6 +70,58 @@ def _years(years: Iterable[int] | None, span: tuple[int, int]) -> list[int]:
     return [y for y in ys if span[0] <= y <= span[1]]
 
 
+def _governance(a: str, refs: list[str], wy: list[int]) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """A's WGI estimate minus each reference's median, per indicator and year, and the trend rows."""
+    wgi = reference.load("wgi")
+    wgi = wgi[wgi["year"].isin(wy)]
+    own = wgi[wgi["iso3"] == a][["year", "indicator", "estimate"]].dropna()
+    if wy and own.empty:
+        raise InputError(f"no WGI estimates for {a} in {wy[0]}–{wy[-1]}")
+    parts, trends = [], []
+    for ref in refs:
+        med = _ref_median(wgi, "estimate", ref, a, wy, ["indicator"])
+        g = own.rename(columns={"estimate": "a_estimate"}).merge(med, on=["year", "indicator"], how="inner")
+        g["reference"] = ref
+        g["gap"] = g["a_estimate"] - g["ref_median"]
+        parts.append(g)
+        for ind in INDICATORS:
+            s = g[g["indicator"] == ind].sort_values("year")
+            if not s.empty:
+                trends.append(_trend_row(f"wgi_{ind}", ref, s["year"], s["gap"]))
+    governance = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if len(governance):
+        governance = governance[["year", "indicator", "reference", "a_estimate", "ref_median", "n_members",
+                                 "gap"]].sort_values(["reference", "indicator", "year"]).reset_index(drop=True)
+    return governance, trends
+
+
+def _foreign_policy(a: str, refs: list[str], uy: list[int],
+                    measure: str) -> tuple[pd.DataFrame, list[dict[str, Any]], pd.DataFrame]:
+    """|A's ideal point − each reference's median| per year, the trend rows and the nearest reference per year."""
+    ip = reference.load("ideal_points")
+    ip = ip[ip["year"].isin(uy)]
+    own_ip = ip[ip["iso3"] == a][["year", measure]].dropna()
+    if uy and own_ip.empty:
+        raise InputError(f"no UNGA ideal points ({measure}) for {a} in {uy[0]}–{uy[-1]}")
+    parts, trends = [], []
+    for ref in refs:
+        med = _ref_median(ip, measure, ref, a, uy, [])
+        f = own_ip.rename(columns={measure: "a_ideal_point"}).merge(med, on="year", how="inner")
+        f["reference"] = ref
+        f["distance"] = (f["a_ideal_point"] - f["ref_median"]).abs()
+        parts.append(f)
+        s = f.sort_values("year")
+        if not s.empty:
+            trends.append(_trend_row(f"unga_{measure}_distance", ref, s["year"], s["distance"]))
+    foreign = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if not len(foreign):
+        return foreign, trends, pd.DataFrame(columns=["year", "nearest_reference"])
+    foreign = foreign[["year", "reference", "a_ideal_point", "ref_median", "n_members", "distance"]]
+    foreign = foreign.sort_values(["reference", "year"]).reset_index(drop=True)
+    nearest = foreign.loc[foreign.groupby("year")["distance"].idxmin(), ["year", "reference"]]
+    return foreign, trends, nearest.rename(columns={"reference": "nearest_reference"}).reset_index(drop=True)
+
+
 def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iterable[int] | None = None,
               measure: str = "idealpointfp") -> Result:
     """Governance gap of ``a`` to ``b``'s median per WGI dimension, and UNGA ideal-point distance of ``a`` to
@@ -89,70 +144,9 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
         raise InputError(f"years {sorted(set(years))} fall outside both WGI {WGI_YEARS[0]}–{WGI_YEARS[1]} and "
                          f"UNGA ideal points {UN_YEARS[0]}–{UN_YEARS[1]}")
 
-    # --- governance
-    wgi = reference.load("wgi")
-    wgi = wgi[wgi["year"].isin(wy)]
-    own = wgi[wgi["iso3"] == a][["year", "indicator", "estimate"]].dropna()
-    if wy and own.empty:
-        raise InputError(f"no WGI estimates for {a} in {wy[0]}–{wy[-1]}")
-    gov_parts, trend_rows = [], []
-    for ref in refs:
-        med = _ref_median(wgi, "estimate", ref, a, wy, ["indicator"])
-        g = own.rename(columns={"estimate": "a_estimate"}).merge(med, on=["year", "indicator"], how="inner")
-        g["reference"] = ref
-        g["gap"] = g["a_estimate"] - g["ref_median"]
-        gov_parts.append(g)
-        for ind in INDICATORS:
-            s = g[g["indicator"] == ind].sort_values("year")
-            if s.empty:
-                continue
-            t = _trend(s["year"], s["gap"])
-            ta = _trend(s["year"], s["gap"].abs())
-            trend_rows.append({
-                "measure": f"wgi_{ind}", "reference": ref, "first_year": int(s["year"].iloc[0]),
-                "last_year": int(s["year"].iloc[-1]), "value_first": float(s["gap"].iloc[0]),
-                "value_last": float(s["gap"].iloc[-1]), "slope_per_year": t["slope_per_year"],
-                "abs_slope_per_year": ta["slope_per_year"], "p_value": ta["p_value"], "n_years": t["n_years"],
-                "direction": _direction(ta["slope_per_year"], ta["p_value"]),
-            })
-    governance = (pd.concat(gov_parts, ignore_index=True) if gov_parts else pd.DataFrame())
-    if len(governance):
-        governance = governance[["year", "indicator", "reference", "a_estimate", "ref_median", "n_members",
-                                 "gap"]].sort_values(["reference", "indicator", "year"]).reset_index(drop=True)
-
-    # --- foreign policy
-    ip = reference.load("ideal_points")
-    ip = ip[ip["year"].isin(uy)]
-    own_ip = ip[ip["iso3"] == a][["year", measure]].dropna()
-    if uy and own_ip.empty:
-        raise InputError(f"no UNGA ideal points ({measure}) for {a} in {uy[0]}–{uy[-1]}")
-    fp_parts = []
-    for ref in refs:
-        med = _ref_median(ip, measure, ref, a, uy, [])
-        f = own_ip.rename(columns={measure: "a_ideal_point"}).merge(med, on="year", how="inner")
-        f["reference"] = ref
-        f["distance"] = (f["a_ideal_point"] - f["ref_median"]).abs()
-        fp_parts.append(f)
-        s = f.sort_values("year")
-        if s.empty:
-            continue
-        t = _trend(s["year"], s["distance"])
-        trend_rows.append({
-            "measure": f"unga_{measure}_distance", "reference": ref, "first_year": int(s["year"].iloc[0]),
-            "last_year": int(s["year"].iloc[-1]), "value_first": float(s["distance"].iloc[0]),
-            "value_last": float(s["distance"].iloc[-1]), "slope_per_year": t["slope_per_year"],
-            "abs_slope_per_year": t["slope_per_year"], "p_value": t["p_value"], "n_years": t["n_years"],
-            "direction": _direction(t["slope_per_year"], t["p_value"]),
-        })
-    foreign = pd.concat(fp_parts, ignore_index=True) if fp_parts else pd.DataFrame()
-    if len(foreign):
-        foreign = foreign[["year", "reference", "a_ideal_point", "ref_median", "n_members", "distance"]]
-        foreign = foreign.sort_values(["reference", "year"]).reset_index(drop=True)
-        nearest = foreign.loc[foreign.groupby("year")["distance"].idxmin(), ["year", "reference"]]
-        nearest = nearest.rename(columns={"reference": "nearest_reference"}).reset_index(drop=True)
-    else:
-        nearest = pd.DataFrame(columns=["year", "nearest_reference"])
-    table = pd.DataFrame(trend_rows)
+    governance, gov_trends = _governance(a, refs, wy)
+    foreign, fp_trends, nearest = _foreign_policy(a, refs, uy, measure)
+    table = pd.DataFrame(gov_trends + fp_trends)
 
     notes = []
     if len(foreign):
@@ -168,6 +162,11 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
     m_w, m_i = reference.meta("wgi"), reference.meta("ideal_points")
     prov = {
         "a": a, "b": b, "references": refs,
+        "method": "governance: gap to the reference's median WGI and its OLS trend; foreign policy: distance of "
+                  "UNGA ideal points to the reference's median and its OLS trend",
+        "source": f"{m_w['source']}; {m_i['source']}", "dataset": "wgi, ideal_points (shipped)",
+        "years": years_of([*governance.get("year", []), *foreign.get("year", [])]),
+        "thresholds": {"trend_p_value": TREND_P},
         "governance": {"dataset": m_w["source"], "version": m_w["version"], "licence": m_w["licence"],
                        "years": f"{min(governance['year'])}–{max(governance['year'])}" if len(governance) else "",
                        "method": "gap = A's estimate − median of the reference's members; trend = OLS slope of "
@@ -177,13 +176,25 @@ def alignment(a: str, b: str, *, vs: Iterable[str] = ("RUS", "CHN"), years: Iter
                            "method": "distance = |A's ideal point − median of the reference's members|; trend = "
                                      "OLS slope on year"},
         "direction_rule": "converging / diverging when the slope of |gap| or distance is negative / positive "
-                          "with p < 0.05; otherwise 'no clear trend'",
+                          f"with p < {TREND_P}; otherwise 'no clear trend'",
     }
     return Result(table=table, provenance=prov,
                   extras={"governance": governance, "foreign_policy": foreign, "nearest": nearest}, notes=notes)
 
 
+def _trend_row(measure: str, ref: str, years: pd.Series, values: pd.Series) -> dict[str, Any]:
+    """One row of the trend table: first and last values, OLS slope of the values and of their absolute values
+    (the direction is read on |value|: a gap or distance shrinking towards 0 is converging)."""
+    t = _trend(years, values)
+    ta = _trend(years, values.abs())
+    return {"measure": measure, "reference": ref, "first_year": int(years.iloc[0]), "last_year": int(years.iloc[-1]),
+            "value_first": float(values.iloc[0]), "value_last": float(values.iloc[-1]),
+            "slope_per_year": t["slope_per_year"], "abs_slope_per_year": ta["slope_per_year"],
+            "p_value": ta["p_value"], "n_years": t["n_years"],
+            "direction": _direction(ta["slope_per_year"], ta["p_value"])}
+
+
 def _direction(slope: float, p: float) -> str:
-    if slope is None or np.isnan(slope) or np.isnan(p) or p >= 0.05:
+    if slope is None or np.isnan(slope) or np.isnan(p) or p >= TREND_P:
         return "no clear trend"
     return "converging" if slope < 0 else "diverging"

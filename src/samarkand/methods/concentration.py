@@ -6,8 +6,9 @@ snippets below compute it in one aggregation pass (no window over shares needed)
 Reference: Herfindahl (1950), Hirschman (1945); the 0–1 scale is the one used by the European Commission
 (SWD(2021) 352) and CEPII GeoDep (threshold 0.4).
 
-Other modules (partnership, stress, rebalance, crm) reuse :func:`hhi`, :func:`shares`, :func:`top_n_string`
-and the SQL fragments ``HHI_SQL`` / ``hhi_sql``.
+This module is the one place these formulas are written: the pandas forms (:func:`shares`, :func:`hhi`,
+:func:`hhi_after_gains`, :func:`top_n_string`) and the SQL form (:func:`hhi_sql`) side by side, tested
+against each other in tests/test_formulas.py.
 """
 from __future__ import annotations
 
@@ -42,6 +43,19 @@ def hhi(values: Mapping[str, float] | pd.Series | Iterable[float], *, normalise:
     return float((v * v).sum())
 
 
+def weighted_hhi(shares_: Iterable[float] | pd.Series, weights: Iterable[float] | pd.Series) -> float:
+    """Σ w_i s_i²: the HHI with each supplier's squared share weighted (risk, governance × trade factor).
+
+    Shares are taken as given (fractions); used by the rebalance objective Σ r_s x_s² and the EU criticality
+    method's HHI_WGI,t = Σ s_c² · WGI_c · t_c.
+    """
+    s = np.asarray(list(shares_), dtype=float)
+    w = np.asarray(list(weights), dtype=float)
+    if s.shape != w.shape:
+        raise ValueError("shares and weights must have the same length")
+    return float((w * s * s).sum())
+
+
 def top_n_string(shares_: pd.Series, n: int = 3, digits: int = 2) -> str:
     """'CHN 0.62; RUS 0.12; KAZ 0.09' — the n largest shares, largest first (ties by code)."""
     s = pd.Series(shares_, dtype=float)
@@ -52,18 +66,43 @@ def top_n_string(shares_: pd.Series, n: int = 3, digits: int = 2) -> str:
     return "; ".join(f"{k} {v:.{digits}f}" for k, v in order)
 
 
-def hhi_sql(value: str = "v") -> str:
-    """SQL aggregate expression for the HHI of ``value`` within a GROUP BY: Σ v² / (Σ v)² (NULL if Σ v = 0)."""
+def hhi_after_gains(values: Mapping[str, float] | pd.Series, gains: Mapping[str, float] | pd.Series) -> float:
+    """HHI after some suppliers gain ``gains`` (value), total unchanged, the others shrinking pro rata.
+
+    With T = Σ values and G = Σ gains (G ≤ T − Σ values of the gaining suppliers), gaining supplier g gets
+    v_g + gain_g and every other supplier s keeps v_s × (T − Σ_g v_g − G) / (T − Σ_g v_g).  Used for "A's
+    concentration if B's headroom were used" (for a bloc B, the gain is split over its members).
+    """
+    s = pd.Series(values, dtype=float)
+    s = s[s > 0]
+    if float(s.sum()) <= 0:
+        return float("nan")
+    g = pd.Series(gains, dtype=float)
+    g = g[g > 0]
+    gainers = s.reindex(g.index, fill_value=0.0)
+    others = s.drop(g.index, errors="ignore")
+    rest = float(others.sum())
+    total_gain = float(g.sum())
+    if total_gain > rest * (1 + 1e-12):
+        raise ValueError(f"gains {total_gain} exceed what the other suppliers hold ({rest})")
+    scale = (rest - total_gain) / rest if rest > 0 else 0.0
+    return hhi(pd.concat([others * scale, gainers + g]))
+
+
+def hhi_sql(value: str = "v", *, normalise: bool = True) -> str:
+    """SQL aggregate expression for the HHI of ``value`` within a GROUP BY.
+
+    ``normalise``: Σ v² / (Σ v)² (NULL if Σ v = 0), the same as :func:`hhi`; otherwise Σ v² of values taken
+    as shares as given (NULL values count as 0), the same as ``hhi(..., normalise=False)``.
+    """
+    if not normalise:
+        return f"sum(coalesce({value}, 0) * coalesce({value}, 0))"
     return f"(sum({value} * {value}) / nullif(sum({value}) * sum({value}), 0))"
 
 
 HHI_SQL = hhi_sql("v")
 
 
-def top_n_sql(key: str = "supplier", value: str = "v", total: str = "total", n: int = 3) -> str:
-    """SQL aggregate giving 'CHN 0.62; RUS 0.12; ...' for the n largest ``value`` rows of a group.
-
-    ``total`` is the group total (a column available in the grouped rows).  Ties are broken by ``key``.
-    """
-    return (f"array_to_string(list(({key} || ' ' || printf('%.2f', {value} / {total})) "
-            f"ORDER BY {value} DESC, {key})[1:{int(n)}], '; ')")
+def weighted_hhi_sql(share: str, weight: str) -> str:
+    """SQL aggregate of :func:`weighted_hhi`: Σ w s² with shares as given (NULL shares count as 0)."""
+    return f"sum(coalesce({share}, 0) * coalesce({share}, 0) * {weight})"

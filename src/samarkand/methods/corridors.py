@@ -31,7 +31,8 @@ import networkx as nx
 import pandas as pd
 
 from samarkand.errors import DataError, InputError
-from samarkand.provenance import Result
+from samarkand.options import check_option
+from samarkand.provenance import Result, years_of
 
 SOURCE, SINK = "⟨source⟩", "⟨sink⟩"
 Capacity = Literal["low", "high"]
@@ -53,7 +54,7 @@ def build_network(edges: pd.DataFrame, *, capacity: Capacity = "low", missing: M
     e = edges.copy()
     notes = []
     e["cap"] = e[col].astype(float)
-    e["cap_basis"] = e["capacity_status"] if "capacity_status" in e else "reported"
+    e["cap_basis"] = e.get("capacity_status", "reported")
     unknown = e["cap"].isna()
     for i in e.index[unknown]:
         thr = e.at[i, "throughput"]
@@ -98,23 +99,11 @@ def max_flow_min_cut(g: nx.DiGraph) -> tuple[float, dict, list[tuple[str, str, f
     return float(value), flow, sorted(cut)
 
 
-def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
-              close_links: Sequence[str] | str = (), capacity: Capacity = "low", *,
-              missing: Missing = "throughput", table: pd.DataFrame | None = None) -> Result:
-    """Max-flow of Kazakhstan's exports of ``commodity`` before and after closing transit countries / links.
-
-    Result.table: one row (commodity, capacity, max_flow_before, max_flow_after, lost, current_exports,
-    share_of_current_exports_still_leaving, min_cut_after ...); extras: ``links`` (per link: capacity used, closed,
-    flow before/after, in the min-cut) and ``min_cut_before`` / ``min_cut_after``.
-    """
+def _corridor_table(table: pd.DataFrame | None) -> tuple[pd.DataFrame, dict]:
+    """The shipped ``corridors`` table (or the caller's), checked for the columns the network needs."""
     from samarkand import reference
-    from samarkand.economies import resolve
 
-    if capacity not in ("low", "high"):
-        raise InputError(f"capacity must be 'low' or 'high', got {capacity!r}")
-    if missing not in ("throughput", "drop"):
-        raise InputError(f"missing must be 'throughput' or 'drop', got {missing!r}")
-    prov: dict = {}
+    prov: dict = {"dataset": "corridors (given table)", "source": "the caller's table"}
     if table is None:
         table = reference.load("corridors")
         m = reference.meta("corridors")
@@ -125,25 +114,51 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
     lacking = need - set(table.columns)
     if lacking:
         raise DataError(f"lacks columns {sorted(lacking)}", file="corridors table")
+    return table, prov
+
+
+def _commodity(table: pd.DataFrame, commodity: str) -> str:
     commodities = sorted(table["commodity"].unique())
     com = str(commodity).strip().lower()
     if com not in commodities:
         raise InputError(f"commodity '{commodity}' is not in the corridor network; available: {', '.join(commodities)}")
-    edges = table[(table["commodity"] == com) & table["in_network"].astype(bool)].copy()
-    if "throughput_year" not in edges:
-        edges["throughput_year"] = ""
-    if "export_throughput" not in edges:
-        edges["export_throughput"] = float("nan")
-    edges["countries"] = edges["countries_crossed"].fillna("").map(lambda s: [c for c in s.split(";") if c])
+    return com
 
-    # closures: validate against the network
-    if isinstance(close_transit, str):
-        close_transit = [close_transit]
-    if isinstance(close_links, str):
-        close_links = [close_links]
+
+def _throughput_years(links: pd.DataFrame) -> list[int]:
+    """Years of the links' reported throughputs ('2024 (Jan-Oct)' counts as 2024)."""
+    if "throughput_year" not in links:
+        return []
+    return years_of(links["throughput_year"].astype(str).str.extract(r"(\d{4})")[0])
+
+
+LINK_COLUMNS = ["link", "from_id", "to_id", "countries_crossed", "capacity_low", "capacity_high", "unit",
+                "capacity_status", "throughput", "throughput_year", "in_network", "source"]
+
+
+def corridor_links(commodity: str = "crude", *, table: pd.DataFrame | None = None) -> Result:
+    """The network's links for ``commodity`` as the corridor table gives them, with their sources."""
+    table, prov = _corridor_table(table)
+    com = _commodity(table, commodity)
+    links = table[table["commodity"] == com]
+    return Result(table=links[[c for c in LINK_COLUMNS if c in links]].reset_index(drop=True),
+                  provenance={**prov, "commodity": com, "years": _throughput_years(links), "thresholds": {},
+                              "method": "the corridor table's links for the commodity, as built and sourced"})
+
+
+def _items(given: Sequence[str] | str) -> list[str]:
+    """'RUS,BLR' or ['RUS', 'BLR'] → ['RUS', 'BLR']."""
+    given = [given] if isinstance(given, str) else given
+    return [x.strip() for item in given for x in str(item).split(",") if x.strip()]
+
+
+def _closed_countries(edges: pd.DataFrame, close_transit: Sequence[str] | str, com: str) -> list[str]:
+    """The transit countries to close, resolved to ISO3 and checked against the countries the links cross."""
+    from samarkand.economies import resolve
+
     in_net = sorted({c for cs in edges["countries"] for c in cs})
-    closed_countries = []
-    for c in [x for item in close_transit for x in str(item).split(",") if x.strip()]:
+    out = []
+    for c in _items(close_transit):
         try:
             iso = resolve(c)
         except InputError as exc:
@@ -153,18 +168,47 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
         if iso not in in_net:
             raise InputError(f"close_transit: {iso} is not crossed by any {com} link of the network; countries "
                              f"crossed: {', '.join(c for c in in_net if c != 'KAZ')}")
-        closed_countries.append(iso)
+        out.append(iso)
+    return out
+
+
+def _closed_links(edges: pd.DataFrame, close_links: Sequence[str] | str, com: str) -> list[str]:
+    """The links to close, matched case-insensitively to the network's names (close names suggested)."""
     links = list(edges["link"])
     lower = {ln.lower(): ln for ln in links}
-    closed_links = []
-    for ln in [x.strip() for item in close_links for x in str(item).split(",") if x.strip()]:
+    out = []
+    for ln in _items(close_links):
         if ln.lower() not in lower:
             close = difflib.get_close_matches(ln.lower(), list(lower), n=3, cutoff=0.5)
             raise InputError(f"close_links: no {com} link named '{ln}'"
                              + (f"; did you mean {', '.join(lower[c] for c in close)}?" if close else "")
                              + f" (links: {', '.join(links)})")
-        closed_links.append(lower[ln.lower()])
+        out.append(lower[ln.lower()])
+    return out
 
+
+def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
+              close_links: Sequence[str] | str = (), capacity: Capacity = "low", *,
+              missing: Missing = "throughput", table: pd.DataFrame | None = None) -> Result:
+    """Max-flow of Kazakhstan's exports of ``commodity`` before and after closing transit countries / links.
+
+    Result.table: one row (commodity, capacity, max_flow_before, max_flow_after, lost, current_exports,
+    share_of_current_exports_still_leaving, min_cut_after ...); extras: ``links`` (per link: capacity used, closed,
+    flow before/after, in the min-cut) and ``min_cut_before`` / ``min_cut_after``.
+    """
+    check_option("capacity", capacity, Capacity)
+    check_option("missing", missing, Missing)
+    table, prov = _corridor_table(table)
+    com = _commodity(table, commodity)
+    edges = table[(table["commodity"] == com) & table["in_network"].astype(bool)].copy()
+    if "throughput_year" not in edges:
+        edges["throughput_year"] = ""
+    if "export_throughput" not in edges:
+        edges["export_throughput"] = float("nan")
+    edges["countries"] = edges["countries_crossed"].fillna("").map(lambda s: [c for c in s.split(";") if c])
+
+    closed_countries = _closed_countries(edges, close_transit, com)
+    closed_links = _closed_links(edges, close_links, com)
     reason = {}
     for r in edges.itertuples():
         why = [f"transit {c}" for c in r.countries if c in closed_countries]
@@ -212,11 +256,15 @@ def corridors(commodity: str = "crude", close_transit: Sequence[str] | str = (),
         yrs = ", ".join(f"{r.link} {r.export_throughput:g}" for r in e.itertuples() if pd.notna(r.export_throughput))
         notes.append(f"current exports {current:g} {unit} = Σ export_throughput ({yrs}); vintages differ, see table")
     notes.append(f"sources (no incoming link): {', '.join(e.attrs['sources'])}; exits: {', '.join(e.attrs['exits'])}")
-    mc = lambda cut: pd.DataFrame([{"link": ln, "capacity": c} for ln, (_, _, c) in zip(cut_links(cut), cut)],
-                                  columns=["link", "capacity"])
+    def mc(cut: list[tuple[str, str, float]]) -> pd.DataFrame:
+        return pd.DataFrame([{"link": ln, "capacity": c} for ln, (_, _, c) in zip(cut_links(cut), cut)],
+                            columns=["link", "capacity"])
+
     prov.update({"method": "max-flow/min-cut (networkx, Ford–Fulkerson theorem) on the corridor network; closing a "
                            "transit country removes every link crossing it",
                  "commodity": com, "capacity": capacity, "missing_capacity": missing,
-                 "close_transit": closed_countries, "close_links": closed_links})
+                 "close_transit": closed_countries, "close_links": closed_links,
+                 "years": _throughput_years(e),
+                 "thresholds": {}})
     return Result(table=summary, provenance=prov,
                   extras={"links": per, "min_cut_before": mc(cut0), "min_cut_after": mc(cut1)}, notes=notes)

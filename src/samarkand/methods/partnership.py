@@ -25,32 +25,44 @@ to those products, not to all trade.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from samarkand.formatting import money
+from samarkand import economies
 from samarkand.errors import InputError
+from samarkand.formatting import money
+from samarkand.methods import concentration
 from samarkand.methods import trade_indices as ti
 from samarkand.provenance import Result
+
+if TYPE_CHECKING:
+    from samarkand.store import Flows
+
+ScreenMethod = Literal["ec2021", "geodep"]  # the dependency screen's methods
 
 #: EU CRM study thresholds for the material view (samarkand's own choices, documented in the output).
 MATTERS_SHARE = 0.10      # partner supplies ≥ 10 % of EU sourcing of a material at a stage
 GLOBAL_SHARE_MIN = 0.05   # partner holds ≥ 5 % of global supply
 STUDY_YEAR = 2023          # bloc membership used with the 2023 study (a bloc's shares = Σ its members')
 LITTLE_RATIO = 0.5        # ... and its EU share is below half of its global share (or below the 1 % listing floor)
-EU_CODES = ("EU27", "EU27_2020")
 
 _AGG_SQL = """
 SELECT hs6,
   sum(value_usd) AS world_exports,
-  sum(CASE WHEN list_contains($ma, exporter) AND NOT list_contains($ma, importer) THEN value_usd ELSE 0 END) AS a_exports,
-  sum(CASE WHEN list_contains($mb, exporter) AND NOT list_contains($mb, importer) THEN value_usd ELSE 0 END) AS b_exports,
-  sum(CASE WHEN list_contains($ma, importer) AND NOT list_contains($ma, exporter) THEN value_usd ELSE 0 END) AS a_imports,
-  sum(CASE WHEN list_contains($mb, importer) AND NOT list_contains($mb, exporter) THEN value_usd ELSE 0 END) AS b_imports,
-  sum(CASE WHEN list_contains($ma, exporter) AND list_contains($mb, importer) THEN value_usd ELSE 0 END) AS a_to_b,
-  sum(CASE WHEN list_contains($mb, exporter) AND list_contains($ma, importer) THEN value_usd ELSE 0 END) AS b_to_a
+  sum(CASE WHEN list_contains($ma, exporter) AND NOT list_contains($ma, importer)
+    THEN value_usd ELSE 0 END) AS a_exports,
+  sum(CASE WHEN list_contains($mb, exporter) AND NOT list_contains($mb, importer)
+    THEN value_usd ELSE 0 END) AS b_exports,
+  sum(CASE WHEN list_contains($ma, importer) AND NOT list_contains($ma, exporter)
+    THEN value_usd ELSE 0 END) AS a_imports,
+  sum(CASE WHEN list_contains($mb, importer) AND NOT list_contains($mb, exporter)
+    THEN value_usd ELSE 0 END) AS b_imports,
+  sum(CASE WHEN list_contains($ma, exporter) AND list_contains($mb, importer)
+    THEN value_usd ELSE 0 END) AS a_to_b,
+  sum(CASE WHEN list_contains($mb, exporter) AND list_contains($ma, importer)
+    THEN value_usd ELSE 0 END) AS b_to_a
 FROM flows WHERE year = $year AND value_usd > 0 {scope}
 GROUP BY hs6 ORDER BY hs6
 """
@@ -73,8 +85,6 @@ GROUP BY hs6, exporter
 
 def check_pair(a: str, b: str, year: int | None) -> tuple[str, str, list[str], list[str]]:
     """Resolve both economies; refuse the same economy, or overlapping blocs, on both sides."""
-    from samarkand import economies
-
     ca, cb = economies.resolve(a), economies.resolve(b)
     if ca == cb:
         raise InputError(f"the same economy on both sides ({ca}): give two different economies")
@@ -87,8 +97,9 @@ def check_pair(a: str, b: str, year: int | None) -> tuple[str, str, list[str], l
     return ca, cb, ma, mb
 
 
-def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = None, domain: str | None = None,
-                method: str = "ec2021", rca_threshold: float = 1.0, crm: bool = True,
+def partnership(a: str, b: str, year: int | None = None, *, flows: Flows | pd.DataFrame | None = None,
+                dataset: str | None = None, domain: str | None = None,
+                method: ScreenMethod = "ec2021", rca_threshold: float = 1.0, crm: bool = True,
                 matters_share: float = MATTERS_SHARE, global_share_min: float = GLOBAL_SHARE_MIN,
                 little_ratio: float = LITTLE_RATIO, home: Any = None) -> Result:
     """The mutual-opportunity matrix of ``a`` and ``b`` in ``year`` (see the module docstring).
@@ -97,13 +108,13 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     opportunities first.  Extras: ``summary`` (indicator, economy, value, definition), ``rca`` (both
     economies' RCA per product) and, when one side is the EU, ``crm_materials``.
     ``domain="agrifood"`` for Kazakhstan and the EU gives the FAOSTAT agri-food view
-    (:func:`samarkand.methods.agrifood.kaz_eu_agrifood`).
+    (:func:`samarkand.methods.agrifood.kaz_eu_agrifood`).  ``year``: default the latest in the data.
     """
-    ca, cb, ma, mb = check_pair(a, b, int(year))
     if domain is not None and domain.strip().lower() == "agrifood":
         from samarkand.methods import agrifood
 
-        return agrifood.partner_view(ca, cb, int(year))
+        ca, cb, _, _ = check_pair(a, b, year)
+        return agrifood.partner_view(ca, cb, year)
     if rca_threshold < 0:
         raise InputError(f"rca_threshold must be ≥ 0, got {rca_threshold}")
     from samarkand import products
@@ -111,24 +122,12 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     from samarkand.store import open_flows
 
     fl = open_flows(dataset, flows=flows, home=home)
-    fl.require_year(int(year))
-    scope_codes = sorted(products.domain_codes(domain)) if domain else None
-    scope, params = "", {"year": int(year)}
-    if scope_codes is not None:
-        scope = "AND list_contains($scope, hs6)"
-        params["scope"] = scope_codes
-    agg = fl.con.execute(_AGG_SQL.format(scope=scope), {**params, "ma": ma, "mb": mb}).df()
-    if agg.empty:
-        raise InputError(f"dataset '{fl.info.name}' has no flows in {year}"
-                         + (f" for domain '{domain}'" if domain else ""))
-    for who, col in ((ca, "a"), (cb, "b")):
-        if agg[f"{col}_exports"].sum() + agg[f"{col}_imports"].sum() <= 0:
-            raise InputError(f"{who} has no trade in {year} in dataset '{fl.info.name}'"
-                             + (f" for domain '{domain}'" if domain else ""))
+    year = fl.latest_year() if year is None else int(year)
+    ca, cb, ma, mb = check_pair(a, b, year)
+    fl.require_year(year)
+    scope, params = _scope(year, domain)
+    agg = _pair_aggregates(fl, scope, params, (ca, ma), (cb, mb), domain)
     X_w = float(agg["world_exports"].sum())
-    agg["rca_a"] = _rca(agg["a_exports"], agg["world_exports"], X_w)
-    agg["rca_b"] = _rca(agg["b_exports"], agg["world_exports"], X_w)
-    agg = agg.set_index("hs6")
 
     screens: dict[str, Result] = {}
     for who in (ca, cb):
@@ -153,6 +152,12 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
         "rca_b": f"{cb}_rca", "world_exports": "world_exports_usd"})
     rca.insert(1, "description", rca["hs6"].map(desc).fillna(""))
     extras = {"summary": summary, "rca": rca}
+    crm_prov = None
+    if crm and economies.is_eu(ca) != economies.is_eu(cb):
+        partner = cb if economies.is_eu(ca) else ca
+        extras["crm_materials"], crm_prov = crm_partner_view(partner, matters_share=matters_share,
+                                                             global_share_min=global_share_min,
+                                                             little_ratio=little_ratio)
 
     notes = [f"RCA, TCI and trade intensity are computed on the {len(agg)} HS6 products of dataset "
              f"'{fl.info.name}' in {year}" + (f" (domain {domain})" if domain else "")
@@ -160,42 +165,64 @@ def partnership(a: str, b: str, year: int, *, flows=None, dataset: str | None = 
     for who, m in ((ca, ma), (cb, mb)):
         if len(m) > 1:
             notes.append(f"{who}: exports and imports are extra-{who} (flows between its {len(m)} members excluded)")
-    crm_prov = None
-    if crm and (ca in EU_CODES) != (cb in EU_CODES):
-        partner = cb if ca in EU_CODES else ca
-        view, crm_prov = crm_partner_view(partner, matters_share=matters_share,
-                                          global_share_min=global_share_min, little_ratio=little_ratio)
-        extras["crm_materials"] = view
+    prov = _provenance(fl, year, ca, cb, screens[ca], rca_threshold, domain, crm_prov)
+    return Result(table=table, provenance=prov, extras=extras, notes=notes)
+
+
+def _scope(year: int, domain: str | None) -> tuple[str, dict[str, Any]]:
+    """The SQL filter and parameters of a year and, optionally, a product domain."""
+    from samarkand import products
+
+    params: dict[str, Any] = {"year": year}
+    if domain is None:
+        return "", params
+    params["scope"] = sorted(products.domain_codes(domain))
+    return "AND list_contains($scope, hs6)", params
+
+
+def _pair_aggregates(fl: Flows, scope: str, params: dict[str, Any], a: tuple[str, list[str]],
+                     b: tuple[str, list[str]], domain: str | None) -> pd.DataFrame:
+    """Per HS6: world exports, each side's extra-bloc exports and imports, flows A→B and B→A, each side's RCA."""
+    (ca, ma), (cb, mb) = a, b
+    agg = fl.con.execute(_AGG_SQL.format(scope=scope), {**params, "ma": ma, "mb": mb}).df()
+    where = f"{params['year']} in dataset '{fl.info.name}'" + (f" for domain '{domain}'" if domain else "")
+    if agg.empty:
+        raise InputError(f"dataset '{fl.info.name}' has no flows in {params['year']}"
+                         + (f" for domain '{domain}'" if domain else ""))
+    for who, col in ((ca, "a"), (cb, "b")):
+        if agg[f"{col}_exports"].sum() + agg[f"{col}_imports"].sum() <= 0:
+            raise InputError(f"{who} has no trade in {where}")
+    agg["rca_a"] = ti.rca(agg["a_exports"], agg["world_exports"])
+    agg["rca_b"] = ti.rca(agg["b_exports"], agg["world_exports"])
+    return agg.set_index("hs6")
+
+
+def _provenance(fl: Flows, year: int, ca: str, cb: str, screen: Result, rca_threshold: float,
+                domain: str | None, crm_prov: dict[str, Any] | None) -> dict[str, Any]:
     prov: dict[str, Any] = {
         **fl.provenance([int(year)]), "a": ca, "b": cb, "year": int(year),
         "method": "opportunity = dependent product of the importer (dependency screen) × partner RCA > "
                   f"{rca_threshold:g}; headroom = partner's extra-bloc exports − exports to the importer; "
                   "coverable = min(headroom, importer's imports from others); HHI if used: partner's supply "
                   "rises by coverable, others shrink pro rata",
-        "dependency_screen": {k: screens[ca].provenance.get(k) for k in ("method", "method_source", "thresholds")},
+        "dependency_screen": {k: screen.provenance.get(k) for k in ("method", "method_source", "thresholds")},
         "rca": f"Balassa (1965) RCA_ik = (x_ik/X_i)/(x_wk/X_w) > {rca_threshold:g}, on the dataset's products",
         "tci": "Michaely (1996), World Bank Policy Research WP 1583: TCI_ij = 100·(1 − Σ_k|m_ik − x_jk|/2)",
         "tii": "TII_ij = (x_ij/X_i)/(M_j/X_w) (WITS Trade Indicators; Mikic & Gilbert 2009, UN ESCAP ST/ESCAP/2559)",
     }
+    prov["thresholds"] = {"rca": rca_threshold, **screen.provenance.get("thresholds", {}),
+                          **(crm_prov["thresholds"] if crm_prov else {})}
     if domain:
         prov["domain"] = domain
     if crm_prov:
         prov["crm_study"] = crm_prov
-    return Result(table=table, provenance=prov, extras=extras, notes=notes)
+    return prov
 
 
 ROW_COLUMNS = ["importer", "partner", "hs6", "description", "status", "importer_extra_imports_usd",
                "importer_import_hhi", "importer_top_supplier", "importer_top_supplier_share",
                "partner_supplies_usd", "partner_share", "partner_rca", "partner_world_exports_usd",
                "partner_headroom_usd", "coverable_usd", "importer_hhi_if_headroom_used", "why"]
-
-
-def _rca(x: pd.Series, xw: pd.Series, X_w: float) -> pd.Series:
-    X_i = float(x.sum())
-    if X_i <= 0 or X_w <= 0:
-        return pd.Series(np.nan, index=x.index)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return (x / X_i) / (xw / X_w)
 
 
 def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc):
@@ -216,14 +243,15 @@ def _side_rows(imp, par, m_par, dep, agg, sup, mem, imp_col, par_col, thr, desc)
         coverable = max(0.0, min(headroom, T - from_p))
         hm = mem.loc[mem["hs6"] == k].set_index("member")["headroom"]
         gains = hm / hm.sum() * coverable if hm.sum() > 0 else hm * 0.0
-        new_hhi = ti.hhi_after_gains(vals, gains)
-        old_hhi = ti.hhi(vals)
+        new_hhi = concentration.hhi_after_gains(vals, gains)
+        old_hhi = concentration.hhi(vals)
         hhi_after[k] = (T, old_hhi, new_hhi)
         share = from_p / T if T > 0 else float("nan")
         status = "already supplies" if from_p > 0 else "could supply"
+        supplies = f"supplies {share:.0%} of {imp} imports" if from_p > 0 else f"does not supply {imp} yet"
         why = (f"{imp} depends on {k} (extra imports {money(T)}, import HHI {old_hhi:.2f}, top supplier "
                f"{rec.top_supplier} {rec.top_supplier_share:.0%}); {par} has RCA {rca_p:.1f} with world exports "
-               f"{money(x_p)}, {'supplies ' + format(share, '.0%') + ' of ' + imp + ' imports' if from_p > 0 else 'does not supply ' + imp + ' yet'}"
+               f"{money(x_p)}, {supplies}"
                f" and sells {money(headroom)} to third countries; using it would cover {money(coverable)} and "
                f"move {imp}'s HHI {old_hhi:.2f} → {new_hhi:.2f}"
                + (" (more concentrated: the partner is already a main supplier)" if new_hhi > old_hhi + 1e-9 else ""))
@@ -245,7 +273,9 @@ def _side_summary(imp, par, dep, side_rows, hhi_after):
     h_new = h_old.copy()
     for k, (_, _, new) in hhi_after.items():
         h_new[k] = new
-    wmean = (lambda h: float((h * w).sum() / w.sum()) if w.sum() > 0 else float("nan"))
+    def wmean(h: pd.Series) -> float:
+        return float((h * w).sum() / w.sum()) if w.sum() > 0 else float("nan")
+
     return [
         {"indicator": "dependent_products", "economy": imp, "value": float(len(dep)),
          "definition": f"products the dependency screen flags for {imp}"},
@@ -310,8 +340,6 @@ def crm_partner_view(partner: str, *, matters_share: float = MATTERS_SHARE,
     Columns: material, stage, category, partner_eu_share (NaN = not listed, i.e. below the study's 1 %
     listing floor), partner_global_share, eu_top_supplier, eu_top_share, why.
     """
-    from samarkand import economies
-
     eu, gl, prov = crm_tables()
     code = economies.resolve(partner)
     members = sorted(economies.members(code, STUDY_YEAR))
@@ -355,8 +383,8 @@ def crm_partner_view(partner: str, *, matters_share: float = MATTERS_SHARE,
     out["_o"] = out["category"].map(order)
     out = out.sort_values(["_o", "partner_eu_share", "partner_global_share"], ascending=[True, False, False],
                           na_position="last").drop(columns="_o").reset_index(drop=True)
-    prov = {**prov, "partner": code, **({"members": members} if len(members) > 1 else {}), "thresholds": {"matters_share": matters_share,
-                                                       "global_share_min": global_share_min,
-                                                       "little_ratio": little_ratio},
+    prov = {**prov, "partner": code, **({"members": members} if len(members) > 1 else {}),
+            "thresholds": {"matters_share": matters_share, "global_share_min": global_share_min,
+                           "little_ratio": little_ratio},
             "note": "EU sourcing shares are listed from 1 %; an unlisted share is below 1 % or nil"}
     return out, prov

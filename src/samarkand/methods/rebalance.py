@@ -29,13 +29,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
-from samarkand.formatting import money
 from samarkand.errors import InfeasibleError, InputError
+from samarkand.formatting import money
+from samarkand.methods.concentration import hhi, weighted_hhi
+from samarkand.options import check_option
+from samarkand.provenance import Result
+
+if TYPE_CHECKING:
+    from samarkand.store import Flows
 
 Objective = Literal["risk_hhi", "hhi"]
 TOL = 1e-9
@@ -151,7 +157,7 @@ def optimise(p: Problem, *, max_shift: float | None, total: float = 1.0, unit: s
 
 def risk_score(shares: np.ndarray, risk: np.ndarray) -> float:
     """Σ r_s x_s² — the objective."""
-    return float((np.asarray(risk) * np.asarray(shares) ** 2).sum())
+    return weighted_hhi(shares, risk)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -177,8 +183,6 @@ def _risk_for(reporter: str, suppliers: list[str], year: int, risk: Mapping[str,
     notes: list[str] = []
     if objective == "hhi":
         return {s: 1.0 for s in suppliers}, {"risk": "none (objective hhi: every r_s = 1)"}, notes
-    if objective != "risk_hhi":
-        raise InputError(f"objective must be 'risk_hhi' or 'hhi', not {objective!r}")
     prov: dict = {}
     if risk is None:
         try:
@@ -219,7 +223,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
               keep_buying: float = 1.0, favour_discount: float = 0.5,
               risk: Mapping[str, float] | None = None, risk_weights: Mapping[str, float] | None = None,
               material: str | None = None, stage: str | None = None,
-              flows=None, dataset: str | None = None):
+              flows: Flows | pd.DataFrame | None = None, dataset: str | None = None) -> Result:
     """Re-allocate ``reporter``'s imports of ``product`` (HS6) — or of a CRM-study ``material`` — across
     suppliers to minimise Σ r_s·share_s² within capacity.  See the module docstring for the problem.
 
@@ -235,14 +239,7 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
     """
     from samarkand import economies
 
-    if max_shift is not None and not (0 < float(max_shift) <= 1):
-        raise InputError(f"max_shift must be in (0, 1], got {max_shift}")
-    if growth < 0:
-        raise InputError(f"growth must be ≥ 0, got {growth}")
-    if not (0 <= keep_buying <= 1):
-        raise InputError(f"keep_buying must be in [0, 1], got {keep_buying}")
-    if not (0 < favour_discount <= 1):
-        raise InputError(f"favour_discount must be in (0, 1], got {favour_discount}")
+    _check_parameters(objective, max_shift, growth, keep_buying, favour_discount)
     rep = economies.resolve(reporter)
     if material is not None:
         return _rebalance_material(rep, material, stage, avoid=avoid, favour=favour, objective=objective,
@@ -250,32 +247,15 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
                                    risk=risk, risk_weights=risk_weights, year=year)
     if product is None:
         raise InputError("give a product (HS6 code) or material=")
-    if year is None:
-        raise InputError("give a year")
     from samarkand import products
     from samarkand.store import open_flows
 
-    hs6 = products.pad_hs6(product)
-    if not products.HS6_RE.match(hs6):
-        raise InputError(f"'{product}' is not an HS six-digit code (six digits, e.g. 810411)")
+    hs6 = products.check_code(product, revisions=None)
     fl = open_flows(dataset, flows=flows)
-    fl.require_year(int(year))
+    year = fl.latest_year() if year is None else int(year)
+    fl.require_year(year)
     members = sorted(economies.members(rep, int(year)))
-    exp = fl.query(
-        "SELECT exporter, sum(value_usd) AS world_exports_usd, "
-        "sum(CASE WHEN list_contains(?::VARCHAR[], importer) THEN value_usd ELSE 0 END) AS to_reporter_usd "
-        "FROM flows WHERE year = ? AND hs6 = ? AND NOT list_contains(?::VARCHAR[], exporter) "
-        "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
-        [members, int(year), hs6, members])
-    if exp.empty:
-        known = [products.codes(r) for r in ("HS22", "HS17", "HS92")]
-        if all(k is not None for k in known) and not any(hs6 in k for k in known):
-            products.check_hs6(hs6, "HS22")  # raises: the code does not exist, with close codes
-        n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
-        hint = products.describe(hs6)
-        raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
-                         f"'{fl.info.name}' ({n} HS6 codes that year); check the code or import a dataset "
-                         "that covers it")
+    exp = _suppliers(fl, hs6, year, members)
     total = float(exp["to_reporter_usd"].sum())
     if total <= 0:
         raise InputError(f"{rep} imported no {hs6} from outside in {year} (dataset '{fl.info.name}'): "
@@ -321,9 +301,43 @@ def rebalance(reporter: str, product: str | None = None, year: int | None = None
             **rprov}
     if len(members) > 1:
         notes.append(f"{rep} imports are extra-{rep}: flows between its {len(members)} members are excluded")
-    from samarkand.provenance import Result
-
     return Result(table=table, provenance=prov, extras={"summary": summary, "steps": steps}, notes=notes)
+
+
+def _check_parameters(objective: str, max_shift: float | None, growth: float, keep_buying: float,
+                      favour_discount: float) -> None:
+    check_option("objective", objective, Objective)
+    if max_shift is not None and not (0 < float(max_shift) <= 1):
+        raise InputError(f"max_shift must be in (0, 1], got {max_shift}")
+    if growth < 0:
+        raise InputError(f"growth must be ≥ 0, got {growth}")
+    if not (0 <= keep_buying <= 1):
+        raise InputError(f"keep_buying must be in [0, 1], got {keep_buying}")
+    if not (0 < favour_discount <= 1):
+        raise InputError(f"favour_discount must be in (0, 1], got {favour_discount}")
+
+
+def _suppliers(fl: Flows, hs6: str, year: int, members: list[str]) -> pd.DataFrame:
+    """Each outside exporter of ``hs6``: world exports and exports to the reporter's members (USD).
+
+    No exporter at all: InputError saying whether the code exists and how many codes the dataset holds.
+    """
+    from samarkand import products
+
+    exp = fl.query(
+        "SELECT exporter, sum(value_usd) AS world_exports_usd, "
+        "sum(CASE WHEN list_contains(?::VARCHAR[], importer) THEN value_usd ELSE 0 END) AS to_reporter_usd "
+        "FROM flows WHERE year = ? AND hs6 = ? AND NOT list_contains(?::VARCHAR[], exporter) "
+        "GROUP BY exporter HAVING sum(value_usd) > 0 ORDER BY exporter",
+        [members, int(year), hs6, members])
+    if exp.empty:
+        products.check_code(hs6)  # raises when the code exists in no revision, naming close codes
+        n = fl.query("SELECT count(DISTINCT hs6) AS n FROM flows WHERE year = ?", [int(year)])["n"].iloc[0]
+        hint = products.describe(hs6)
+        raise InputError(f"product {hs6}{' (' + hint + ')' if hint else ''} has no flows in {year} in dataset "
+                         f"'{fl.info.name}' ({n} HS6 codes that year); check the code or import a dataset "
+                         "that covers it")
+    return exp
 
 
 def _table(p: Problem, new: np.ndarray, total: float, cap_abs: np.ndarray, world: np.ndarray | None,
@@ -377,8 +391,8 @@ def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
              value_unit: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     moved = float(np.abs(new - p.old).sum() / 2)
     summ = pd.DataFrame([
-        {"indicator": "hhi_old", "value": float((p.old ** 2).sum()), "definition": "Σ old_share²"},
-        {"indicator": "hhi_new", "value": float((new ** 2).sum()), "definition": "Σ new_share²"},
+        {"indicator": "hhi_old", "value": hhi(p.old, normalise=False), "definition": "Σ old_share²"},
+        {"indicator": "hhi_new", "value": hhi(new, normalise=False), "definition": "Σ new_share²"},
         {"indicator": "risk_score_old", "value": risk_score(p.old, p.risk), "definition": "Σ r_s·old_share²"},
         {"indicator": "risk_score_new", "value": risk_score(new, p.risk), "definition": "Σ r_s·new_share²"},
         {"indicator": "share_moved", "value": moved, "definition": "Σ|new − old| / 2"},
@@ -390,7 +404,7 @@ def _summary(p: Problem, new: np.ndarray, path: list[np.ndarray], total: float,
     prev = p.old
     srows = []
     for k, x in enumerate(path, 1):
-        srows.append({"step": k, "hhi": float((x ** 2).sum()), "risk_score": risk_score(x, p.risk),
+        srows.append({"step": k, "hhi": hhi(x, normalise=False), "risk_score": risk_score(x, p.risk),
                       "share_moved": float(np.abs(x - prev).sum() / 2),
                       "avoided_share": float(x[p.avoid].sum())})
         prev = x
@@ -421,22 +435,9 @@ def _material_key(material: str, names: list[str]) -> str:
                         f"; materials: {', '.join(sorted(names)[:40])} …"))
 
 
-def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, favour, objective, max_shift,
-                        growth, favour_discount, risk, risk_weights, year):
-    """Material level on the EU CRM study 2023 (EU only).
-
-    x⁰ = the study's shares of EU sourcing for the material and stage (listed from 1 %; the unlisted remainder
-    is one fixed block 'OTHER').  The study gives no volumes, so capacity is a share bound: a country's share
-    of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
-    would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
-    """
-    from samarkand.methods.partnership import EU_CODES, crm_tables
-    from samarkand.provenance import Result
-
-    if rep not in EU_CODES:
-        raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
-                         f"not {rep}")
-    eu, gl, crm_prov = crm_tables()
+def _material_stage(eu: pd.DataFrame, gl: pd.DataFrame, material: str, stage: str | None) -> tuple[str, str]:
+    """The study's name of ``material`` and the stage to use (the only one with EU sourcing shares, or the one
+    given); InputError when the study has no EU sourcing shares for it."""
     gl_names = {m.lower(): m for m in gl["material"].unique()}
     eu_names = {m.lower() for m in eu["material"].unique()}
     if material.strip().lower() in gl_names and material.strip().lower() not in eu_names:
@@ -452,6 +453,25 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     stage = stage.strip().upper()
     if stage not in stages:
         raise InputError(f"{mat} has no EU sourcing shares at stage '{stage}'; stages: {', '.join(stages)}")
+    return mat, stage
+
+
+def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, favour, objective, max_shift,
+                        growth, favour_discount, risk, risk_weights, year):
+    """Material level on the EU CRM study 2023 (EU only).
+
+    x⁰ = the study's shares of EU sourcing for the material and stage (listed from 1 %; the unlisted remainder
+    is one fixed block 'OTHER').  The study gives no volumes, so capacity is a share bound: a country's share
+    of EU sourcing may rise to ``max(its EU share, its share of global supply × (1 + growth))`` — what it
+    would have if the EU bought in proportion to world supply.  Total = 1 (EU sourcing).
+    """
+    from samarkand import economies
+    from samarkand.methods.partnership import STUDY_YEAR, crm_tables
+    if not economies.is_eu(rep):
+        raise InputError(f"material level uses the EU CRM study's shares of EU sourcing; reporter must be EU27, "
+                         f"not {rep}")
+    eu, gl, crm_prov = crm_tables()
+    mat, stage = _material_stage(eu, gl, material, stage)
     year = 2023 if year is None else int(year)
     e = eu[(eu["material"] == mat) & (eu["stage"] == stage)].groupby("iso3")["share"].sum()
     g = gl[(gl["material"] == mat) & (gl["stage"] == stage)].groupby("iso3")["share"].sum()
@@ -497,6 +517,7 @@ def _rebalance_material(rep: str, material: str, stage: str | None, *, avoid, fa
     table.insert(0, "material", mat)
     summary, steps = _summary(prob, new, path, 1.0, value_unit="share")
     prov = {"crm_study": crm_prov, "reporter": rep, "material": mat, "stage": stage, "risk_year": year,
+            "source": crm_prov.get("source"), "dataset": ", ".join(crm_prov["tables"]), "years": [STUDY_YEAR],
             "method": "minimise Σ r_s·x_s² over shares of EU sourcing; Σx=1, x_s ≤ max(EU share, global share·"
                       "(1+growth)), |Δx_s| ≤ max_shift per step, avoid→0, favour floor; scipy.optimize.brentq",
             "capacity": "share bound from the study's global supply shares (no volumes in the study)",

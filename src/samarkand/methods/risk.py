@@ -63,13 +63,19 @@ def wgi_scores(year: int, wgi: pd.DataFrame | None = None,
 
     w = reference.load("wgi") if wgi is None else wgi
     w = w[w["indicator"].isin(WGI_INDICATORS) & w["estimate"].notna()]
-    ys = sorted(int(y) for y in w["year"].unique() if int(y) <= int(year))
-    if not ys:
+    if not (w["year"] <= int(year)).any():
         raise InputError(f"no WGI estimates for {year} or earlier (WGI starts in {int(w['year'].min())})")
-    w = w[(w["year"] <= int(year)) & (w["year"] >= int(year) - max_lag)]
-    m = w.groupby(["iso3", "year"], as_index=False)["estimate"].mean()
+    return _latest_in_window(w, "estimate", year, max_lag)
+
+
+def _latest_in_window(d: pd.DataFrame, value: str, year: int, max_lag: int) -> tuple[pd.Series, pd.Series, int]:
+    """Per ISO3, the mean of ``value`` in its latest year within [year − max_lag, year]; the year used per ISO3;
+    the latest year ≤ ``year`` with any value."""
+    latest = int(d.loc[d["year"] <= int(year), "year"].max())
+    d = d[(d["year"] <= int(year)) & (d["year"] >= int(year) - max_lag)]
+    m = d.groupby(["iso3", "year"], as_index=False)[value].mean()
     last = m.sort_values("year").groupby("iso3").tail(1).set_index("iso3")
-    return last["estimate"], last["year"].astype(int), ys[-1]
+    return last[value], last["year"].astype(int), latest
 
 
 def ideal_points(year: int, ip: pd.DataFrame | None = None,
@@ -80,13 +86,9 @@ def ideal_points(year: int, ip: pd.DataFrame | None = None,
 
     d = reference.load("ideal_points") if ip is None else ip
     d = d[d["idealpointfp"].notna()]
-    ys = sorted(int(y) for y in d["year"].unique() if int(y) <= int(year))
-    if not ys:
+    if not (d["year"] <= int(year)).any():
         raise InputError(f"no UN ideal points for {year} or earlier")
-    d = d[(d["year"] <= int(year)) & (d["year"] >= int(year) - max_lag)]
-    m = d.groupby(["iso3", "year"], as_index=False)["idealpointfp"].mean()
-    last = m.sort_values("year").groupby("iso3").tail(1).set_index("iso3")
-    return last["idealpointfp"], last["year"].astype(int), ys[-1]
+    return _latest_in_window(d, "idealpointfp", year, max_lag)
 
 
 def supplier_risk(reporter: str, year: int, suppliers: Iterable[str], weights: Mapping[str, float] | None = None,
@@ -188,6 +190,7 @@ def risk_weighted(fl: Any, rm: pd.DataFrame, code: str, year: int, screen: pd.Da
                                                                        prov["earlier_years"].items()) + ".")
     miss = sr[sr["missing"] != ""]
     if len(miss):
-        notes.append("risk: no index value for " + ", ".join(f"{s} ({m})" for s, m in zip(miss["supplier"], miss["missing"]))
+        notes.append("risk: no index value for "
+                     + ", ".join(f"{s} ({m})" for s, m in zip(miss["supplier"], miss["missing"]))
                      + f" — {prov['missing_values']}.")
     return out, prov, notes, sr

@@ -36,11 +36,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Literal
+from typing import Literal, cast
 
 import duckdb
 import numpy as np
 import pandas as pd
+
+from samarkand.methods import concentration
+from samarkand.methods.concentration import hhi_sql, weighted_hhi_sql
 
 WGI_INDICATORS = ("va", "pv", "ge", "rq", "rl", "cc")
 Scope = Literal["GS+EU", "GS", "EU"]
@@ -72,15 +75,18 @@ def wgi_scaled(wgi_long: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
 
 
 def hhi(shares: Iterable[float]) -> float:
-    """Herfindahl–Hirschman index of fractional shares: Σ s² (0–1)."""
-    return float(sum(s * s for s in shares if s is not None and not math.isnan(s)))
+    """Herfindahl–Hirschman index of published fractional shares as given: Σ s² (0–1); missing shares skipped.
+
+    :func:`samarkand.methods.concentration.hhi` without normalising (published shares need not sum to 1).
+    """
+    return concentration.hhi([s for s in shares if s is not None], normalise=False)
 
 
 def hhi_wgi_t(shares: Sequence[float], wgi: Sequence[float], t: Sequence[float]) -> float:
     """Governance- and trade-weighted HHI: Σ s_c² · WGI_c · t_c (shares as fractions, WGI on 0–10)."""
     if not (len(shares) == len(wgi) == len(t)):
         raise ValueError("shares, wgi and t must have the same length")
-    return float(sum(s * s * w * f for s, w, f in zip(shares, wgi, t)))
+    return concentration.weighted_hhi(shares, [w * f for w, f in zip(wgi, t)])
 
 
 def supply_risk(hhi_gs: float | None, hhi_eu: float | None, ir: float | None, eol_rir: float | None,
@@ -92,13 +98,13 @@ def supply_risk(hhi_gs: float | None, hhi_eu: float | None, ir: float | None, eo
     """
     if missing_inputs(hhi_gs, hhi_eu, ir, eol_rir, si_sr, scope):
         return float("nan")
-    factor = (1.0 - eol_rir) * si_sr
+    factor = (1.0 - cast(float, eol_rir)) * cast(float, si_sr)
     if scope == "GS":
-        return hhi_gs * factor
+        return cast(float, hhi_gs) * factor
     if scope == "EU":
-        return hhi_eu * factor
-    ir = max(0.0, ir)
-    return (hhi_gs * ir / 2.0 + hhi_eu * (1.0 - ir / 2.0)) * factor
+        return cast(float, hhi_eu) * factor
+    ir_ = max(0.0, cast(float, ir))
+    return (cast(float, hhi_gs) * ir_ / 2.0 + cast(float, hhi_eu) * (1.0 - ir_ / 2.0)) * factor
 
 
 def missing_inputs(hhi_gs, hhi_eu, ir, eol_rir, si_sr, scope: Scope = "GS+EU") -> list[str]:
@@ -142,14 +148,13 @@ def hhi_table(supply: pd.DataFrame, wgi: pd.DataFrame) -> pd.DataFrame:
     s["label"] = supply["country_as_published"] if "country_as_published" in supply else s["iso3"]
     con.register("s", s)
     con.register("w", wgi[["iso3", "wgi_scaled"]])
-    out = con.execute("""
+    out = con.execute(f"""
         SELECT s.material, s.stage,
                COUNT(*) AS n_suppliers,
                SUM(COALESCE(s.share, 0)) AS share_sum,
                SUM(CASE WHEN s.share IS NULL THEN 1 ELSE 0 END) AS n_below_0_1pct,
-               SUM(COALESCE(s.share, 0) * COALESCE(s.share, 0)) AS hhi,
-               SUM(CASE WHEN w.wgi_scaled IS NULL THEN 0
-                        ELSE COALESCE(s.share, 0) * COALESCE(s.share, 0) * w.wgi_scaled * s.t END) AS hhi_wgi_t,
+               {hhi_sql("s.share", normalise=False)} AS hhi,
+               {weighted_hhi_sql("s.share", "COALESCE(w.wgi_scaled, 0) * s.t")} AS hhi_wgi_t,
                STRING_AGG(CASE WHEN w.wgi_scaled IS NULL AND COALESCE(s.share, 0) > 0
                                THEN COALESCE(s.iso3, s.label) END, ',' ORDER BY s.iso3) AS missing_wgi,
                SUM(CASE WHEN w.wgi_scaled IS NULL THEN COALESCE(s.share, 0) ELSE 0 END) AS missing_wgi_share
