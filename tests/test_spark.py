@@ -88,7 +88,7 @@ def test_inline_params_writes_typed_literals():
 
 
 def test_unknown_engine_and_missing_java_are_clear_errors(monkeypatch):
-    with pytest.raises(InputError, match="choose duckdb or spark"):
+    with pytest.raises(InputError, match="engine must be duckdb or spark"):
         engine_mod.check_engine("flink")
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("JAVA_HOME", raising=False)

@@ -30,9 +30,10 @@ from typing import Any, Literal
 import pandas as pd
 
 from samarkand.errors import InputError
+from samarkand.options import check_option, choices
 
 Engine = Literal["duckdb", "spark"]
-ENGINES: tuple[str, ...] = ("duckdb", "spark")
+ENGINES: tuple[str, ...] = choices(Engine)
 DEFAULT_MASTER = "local[2]"
 JAVA_PACKAGE = "openjdk-17-jre-headless"
 
@@ -89,11 +90,9 @@ DIALECTS: dict[str, Dialect] = {
 }
 
 
-def check_engine(engine: str) -> str:
-    """The engine name, or InputError listing the choices."""
-    if engine not in ENGINES:
-        raise InputError(f"unknown engine '{engine}'; choose {' or '.join(ENGINES)}")
-    return engine
+def check_engine(engine: str) -> Engine:
+    """The engine name, or InputError listing the choices ("engine must be duckdb or spark, not 'x'")."""
+    return check_option("engine", engine, Engine)
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")

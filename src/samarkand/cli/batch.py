@@ -15,6 +15,7 @@ import typer
 
 from samarkand.cli.common import parse_list, parse_years
 from samarkand.cli.output import Format, emit, err_console, working
+from samarkand.engine import Engine
 from samarkand.errors import InputError
 
 PANEL_TABLE_COLUMNS = ["reporter", "hs6", "extra_imports_usd", "import_export_ratio", "import_hhi", "top3_suppliers",
@@ -24,8 +25,8 @@ batch_app = typer.Typer(help="Screens of many reporters and years written to Par
                         no_args_is_help=True)
 
 
-def screen_panel_cmd(reporters: list[str] | None, year: int | None, method: str, *, thresholds: Any,
-                     measure: str, dataset: str | None, engine: str, spark_master: str | None,
+def screen_panel_cmd(reporters: list[str] | None, year: int | None, method: Any, *, thresholds: Any,
+                     measure: Any, dataset: str | None, engine: Engine, spark_master: str | None,
                      spark_remote: str | None, fmt: Format, top: int | None) -> None:
     """Print the screen of several reporters (or every importer) for one year."""
     from samarkand.methods.dependencies import screen_reporters
@@ -91,14 +92,15 @@ def batch_dependencies_cmd(
     """Screen every reporter (or --reporters) for each year and write the results as Parquet by year."""
     from samarkand.cli.dependencies import _parse_thresholds
     from samarkand.engine import check_engine, spark_session
-    from samarkand.methods.dependencies import screen_reporters
+    from samarkand.methods.dependencies import Measure, Method, screen_reporters
+    from samarkand.options import check_option
     from samarkand.provenance import Result
 
-    check_engine(engine)
-    if method not in ("ec2021", "geodep"):
-        raise InputError(f"--method '{method}': choose ec2021 or geodep")
+    engine_name = check_engine(engine)
+    method_name = check_option("method", method, Method)
+    measure_name = check_option("measure", measure, Measure)
     flows = _open_source(data, dataset, engine, spark_master, spark_remote)
-    wanted = parse_years(years) or [None]
+    wanted: list[int | None] = list(parse_years(years) or []) or [None]
     codes = parse_list(reporters) or None
     thr = _parse_thresholds(threshold) or None
     session = spark_session(spark_master, spark_remote) if engine == "spark" else None
@@ -106,8 +108,9 @@ def batch_dependencies_cmd(
     for i, y in enumerate(wanted, 1):
         with working(f"year {y or 'latest'} ({i}/{len(wanted)}), {engine}"):
             t0 = time.perf_counter()
-            res = screen_reporters(codes, y, method, flows=flows, dataset=dataset, thresholds=thr, measure=measure,
-                                   engine=engine, spark_master=spark_master, spark_remote=spark_remote)
+            res = screen_reporters(codes, y, method_name, flows=flows, dataset=dataset, thresholds=thr,
+                                   measure=measure_name, engine=engine_name, spark_master=spark_master,
+                                   spark_remote=spark_remote)
             year = int(res.provenance["year"])
             where = _write_year(res.table, out, year, session)
         provenance[str(year)] = res.provenance
@@ -137,4 +140,5 @@ def _write_provenance(out: str, provenance: dict[str, Any], session: Any) -> Non
 
 
 def register(app: typer.Typer) -> None:
+    """Add the ``batch`` command group to the ``samarkand`` app."""
     app.add_typer(batch_app, name="batch")

@@ -61,7 +61,8 @@ def dependencies_cmd(
     material: Optional[str] = typer.Option(None, "--material", help="with --materials: one material"),
     stage: Optional[str] = typer.Option(None, "--stage", help="with --materials: E (extraction) or P (processing)"),
     threshold: list[str] = typer.Option([], "--threshold", "-t", help="override a threshold: hhi=0.5, ratio=1 ..."),
-    measure: str = typer.Option("value", "--measure", help="value (USD) | quantity (tonnes; flows without one left out)"),
+    measure: str = typer.Option("value", "--measure",
+                                help="value (USD) | quantity (tonnes; flows without one left out)"),
     dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
@@ -75,13 +76,13 @@ def dependencies_cmd(
     from samarkand.cli.batch import screen_panel_cmd
     from samarkand.engine import check_engine
 
-    check_engine(engine)
+    engine_name = check_engine(engine)
     if reporter is None and not all_reporters:
         raise InputError("give a REPORTER (KAZ, EU27, a comma-separated list) or --all-reporters")
-    if all_reporters or "," in reporter:
+    if all_reporters or reporter is None or "," in reporter:
         screen_panel_cmd(None if all_reporters else parse_list(reporter), year, method,
                          thresholds=_parse_thresholds(threshold) or None, measure=measure, dataset=dataset,
-                         engine=engine, spark_master=spark_master, spark_remote=spark_remote, fmt=fmt, top=top)
+                         engine=engine_name, spark_master=spark_master, spark_remote=spark_remote, fmt=fmt, top=top)
         return
     from samarkand import economies
 
@@ -100,7 +101,8 @@ def dependencies_cmd(
                            products=parse_list(products) if products else None,
                            thresholds=_parse_thresholds(threshold) or None,
                            risk={"governance": w_gov, "distance": w_dist} if risk else None,
-                           leverage_scope="all" if all_ else "dependent", measure=measure, engine=engine,
+                           leverage_scope="all" if all_ else "dependent", measure=measure,  # type: ignore[arg-type]
+                           engine=engine_name,
                            spark_master=spark_master, spark_remote=spark_remote)
     if by_supplier or leverage:
         name = "by_supplier" if by_supplier else "leverage"

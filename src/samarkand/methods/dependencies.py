@@ -39,7 +39,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 import pyarrow as pa
@@ -302,12 +302,12 @@ def _run_screen(flows: Flows | SparkFlows, rm: pd.DataFrame, method: str, column
     name = f"_rm_{uuid.uuid4().hex[:10]}"
     _register(flows, name, rm)
     try:
-        spark = isinstance(flows, SparkFlows)
-        sql = screen_sql(DIALECTS["spark" if spark else "duckdb"], name, _imp_step(flows, rm), method, column,
-                         product_filter, years=_sql_list(int(y) for y in rm["year"].unique()),
-                         importers=_importer_set(rm["iso3"]),
-                         exports=flows.exports_view() if spark else store_layout.exports_view(flows))
-        if spark:
+        dialect = DIALECTS["spark" if isinstance(flows, SparkFlows) else "duckdb"]
+        exports = flows.exports_view() if isinstance(flows, SparkFlows) else store_layout.exports_view(flows)
+        sql = screen_sql(dialect, name, _imp_step(flows, rm), method, column, product_filter,
+                         years=_sql_list(int(y) for y in rm["year"].unique()), importers=_importer_set(rm["iso3"]),
+                         exports=exports)
+        if isinstance(flows, SparkFlows):
             return _spark_result(flows.sql(sql, params))
         if not as_arrow:
             return flows.con.execute(sql, params).df()
@@ -544,12 +544,13 @@ def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, m
     fl: Flows | None = None
     if isinstance(flows, SparkFlows):
         src = flows
-        label, prov = flows.label, {"dataset": flows.label, "source": "parquet (store layout) read by Spark"}
+        label = flows.label
+        prov: dict[str, Any] = {"dataset": flows.label, "source": "parquet (store layout) read by Spark"}
     else:
         fl = open_flows(dataset, flows=flows, home=home)
         src = fl if engine == "duckdb" else spark_flows_for(fl, spark_session(spark_master, spark_remote), home)
         label, prov = fl.info.name, {}
-    available = fl.years() if fl is not None else src.years()
+    available = fl.years() if fl is not None else cast(SparkFlows, src).years()
     if not available:
         raise NotInStoreError(f"dataset '{label}' holds no flows")
     year = int(year) if year is not None else available[-1]
@@ -560,7 +561,7 @@ def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, m
                               f"dataset '{label}'; years available: {available[0]}–{available[-1]}")
     codes = sorted({economies.resolve(r) for r in reporters}) if reporters is not None else None
     if codes is None:
-        importers = _importers(fl, year) if fl is not None else src.importers(year)
+        importers = _importers(fl, year) if fl is not None else cast(SparkFlows, src).importers(year)
         rm = pd.DataFrame([(y, c, c) for y in years for c in importers], columns=["year", "iso3", "reporter"])
     else:
         rm = pd.concat([reporter_map(c, years) for c in codes], ignore_index=True)
@@ -764,5 +765,5 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-__all__ = ["dependencies", "screen_reporters", "PANEL_COLUMNS", "screen_frame", "screen_sql", "reporter_map", "by_supplier", "leverage", "EC_2021",
-           "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
+__all__ = ["dependencies", "screen_reporters", "PANEL_COLUMNS", "screen_frame", "screen_sql", "reporter_map",
+           "by_supplier", "leverage", "EC_2021", "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
