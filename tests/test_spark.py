@@ -269,3 +269,20 @@ def test_imported_dataset_read_from_its_folder_agrees(spark, cli, baci_zip):
         a, b = json.loads(duck.stdout), json.loads(sp.stdout)
         assert len(a["rows"]) == len(b["rows"]) > 0
         assert_same_screen(pd.DataFrame(a["rows"]), pd.DataFrame(b["rows"]), keys=("hs6",))
+
+
+@pytest.mark.parametrize("reporter,cut", [("EU27", "CHN"), ("KAZ", "RUS,CHN")])
+def test_stress_engines_agree(spark, reporter, cut):
+    from samarkand.methods.stress import stress
+
+    duck = stress(reporter, cut, year=2024)
+    sp = stress(reporter, cut, year=2024, engine="spark")
+    assert sp.provenance["engine"].startswith("spark") and "engine" not in duck.provenance
+    pd.testing.assert_frame_equal(duck.table.sort_values("hs6", ignore_index=True),
+                                  sp.table.sort_values("hs6", ignore_index=True), check_exact=False, rtol=1e-12)
+    for name in ("totals", "replacement_by_supplier"):
+        keys = [c for c in ("hs6", "supplier") if c in duck.extras[name].columns]
+        a, b = duck.extras[name], sp.extras[name]
+        if keys:
+            a, b = a.sort_values(keys, ignore_index=True), b.sort_values(keys, ignore_index=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

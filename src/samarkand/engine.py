@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -93,6 +94,19 @@ DIALECTS: dict[str, Dialect] = {
 def check_engine(engine: str) -> Engine:
     """The engine name, or InputError listing the choices ("engine must be duckdb or spark, not 'x'")."""
     return check_option("engine", engine, Engine)
+
+
+def sql_list(values: Iterable[Any]) -> str:
+    """Constants for an IN list, the same in every dialect: integers as they are, codes quoted (quotes doubled)."""
+    out = [str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'" for v in sorted(set(values))]
+    return ", ".join(out) if out else "NULL"
+
+
+def run_sql(flows: Any, sql: str) -> pd.DataFrame:
+    """One statement of common SQL on a DuckDB ``Flows`` or a :class:`SparkFlows`, as pandas."""
+    if isinstance(flows, SparkFlows):
+        return flows.sql(sql)
+    return flows.con.execute(sql).df()
 
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -273,6 +287,8 @@ __all__ = [
     "inline_params",
     "require_java",
     "round_share_text",
+    "run_sql",
     "spark_flows_for",
     "spark_session",
+    "sql_list",
 ]

@@ -56,6 +56,7 @@ from samarkand.engine import (
     round_share_text,
     spark_flows_for,
     spark_session,
+    sql_list,
 )
 from samarkand.errors import InputError, NotInStoreError
 from samarkand.methods.concentration import hhi_sql
@@ -375,10 +376,7 @@ def _importer_set(codes: Iterable[str]) -> str:
     return "SELECT code FROM (VALUES " + ", ".join(f"({_sql_list([c])})" for c in codes) + ") AS importers(code)"
 
 
-def _sql_list(values: Iterable[Any]) -> str:
-    """Constants for an IN list: integers as they are, codes quoted (quotes doubled)."""
-    out = [str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'" for v in sorted(set(values))]
-    return ", ".join(out) if out else "NULL"
+_sql_list = sql_list   # constants for an IN list (samarkand.engine: the same in every dialect)
 
 
 def _measure_column(measure: str) -> str:
