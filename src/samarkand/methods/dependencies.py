@@ -28,9 +28,10 @@ extra-bloc definitions as ec2021 are used (imports from members are internal).
 
 A bloc's membership is taken for each year (``samarkand.economies.members``: EU27 without GBR from 2020);
 flows between members are intra-bloc and excluded from extra imports.  All relational work (shares, HHI,
-ratios, criteria, GeoDep persistence) is one DuckDB SQL statement over the ``flows`` view — see
+ratios, criteria, GeoDep persistence) is one SQL statement over the ``flows`` view — see
 :func:`screen_frame`; it runs for one reporter or, with a reporter map of every country to itself, for
-all reporters at once (``benchmarks/bench_dependencies.py``).
+all reporters at once (``benchmarks/bench_dependencies.py``), on DuckDB or on Spark (the few functions the two
+dialects write differently: :data:`samarkand.engine.DIALECTS`; docs/scale-out.md).
 """
 from __future__ import annotations
 
