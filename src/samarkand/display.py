@@ -244,7 +244,7 @@ def provenance_line(prov: Any) -> str:
     parts = []
     for key in PROVENANCE_KEYS:
         value = prov.get(key) if hasattr(prov, "get") else None
-        if value is None or value == "" or (key == "year" and prov.get("years")):
+        if value is None or value == "" or value == {} or (key == "year" and prov.get("years")):
             continue
         parts.append(f"{key}: {_prov_text(value)}")
     return " · ".join(parts)
@@ -291,7 +291,9 @@ def result_repr(result: Any) -> str:
     """A short, readable text form: shape, method, dataset and years, extras and notes counted."""
     prov = result.provenance
     rows, cols = result.table.shape
-    head = f"Result({prov.get('method', '?')}: {rows} rows × {cols} columns"
+    method = str(prov.get("method", "?"))
+    method = method if len(method) <= 40 else method[:39].rstrip() + "…"
+    head = f"Result({method}: {rows} rows × {cols} columns"
     line = provenance_line(prov)
     extras = f"; extras: {', '.join(result.extras)}" if result.extras else ""
     notes = f"; {len(result.notes)} note(s)" if result.notes else ""
