@@ -169,10 +169,13 @@ def spark_session(master: str | None = None, remote: str | None = None) -> Any:
         builder = builder.remote(remote)
     else:
         require_java()
-        builder = (builder.master(master or DEFAULT_MASTER)
-                   .config("spark.sql.session.timeZone", "UTC")
-                   .config("spark.ui.enabled", "false")
-                   .config("spark.sql.shuffle.partitions", os.environ.get("SAMARKAND_SPARK_PARTITIONS", "8")))
+        master = master or DEFAULT_MASTER
+        builder = builder.master(master).config("spark.sql.session.timeZone", "UTC")
+        if master.startswith("local"):   # a few cores: few shuffle partitions, no web UI; a cluster keeps its own
+            builder = (builder.config("spark.ui.enabled", "false")
+                       .config("spark.sql.shuffle.partitions", os.environ.get("SAMARKAND_SPARK_PARTITIONS", "8")))
+        elif "SAMARKAND_SPARK_PARTITIONS" in os.environ:
+            builder = builder.config("spark.sql.shuffle.partitions", os.environ["SAMARKAND_SPARK_PARTITIONS"])
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     try:
         session = builder.getOrCreate()
