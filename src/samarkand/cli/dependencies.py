@@ -63,7 +63,7 @@ def dependencies_cmd(
     threshold: list[str] = typer.Option([], "--threshold", "-t", help="override a threshold: hhi=0.5, ratio=1 ..."),
     measure: str = typer.Option("value", "--measure",
                                 help="value (USD) | quantity (tonnes; flows without one left out)"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
     engine: str = typer.Option("duckdb", "--engine", help="duckdb (this machine) | spark (see docs/scale-out.md)"),
