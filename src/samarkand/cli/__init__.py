@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 
 # command modules, in help order; each defines register(app)
-COMMAND_MODULES = ["data", "dependencies", "partners", "rebalance", "stress", "corridors", "crm", "cbam",
+COMMAND_MODULES = ["data", "dependencies", "batch", "partners", "rebalance", "stress", "corridors", "crm", "cbam",
                    "alignment", "votes", "energy", "brief", "serve", "check"]
 
 

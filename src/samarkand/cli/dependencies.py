@@ -39,7 +39,8 @@ def _parse_thresholds(items: list[str]) -> dict[str, float]:
 
 
 def dependencies_cmd(
-    reporter: str = typer.Argument(..., help="ISO3 country (KAZ), country name or bloc (EU27, EAEU, C5)"),
+    reporter: Optional[str] = typer.Argument(None, help="ISO3 country (KAZ), country name or bloc (EU27, EAEU, C5); "
+                                                        "a comma-separated list screens several"),
     year: Optional[int] = typer.Option(None, "--year", "-y", help="year screened (default: latest in the dataset)"),
     method: str = typer.Option("ec2021", "--method", "-m",
                                help="ec2021 (EC SWD(2021) 352) | geodep (CEPII GeoDep 2024)"),
@@ -65,8 +66,24 @@ def dependencies_cmd(
     dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
+    engine: str = typer.Option("duckdb", "--engine", help="duckdb (this machine) | spark (see docs/scale-out.md)"),
+    all_reporters: bool = typer.Option(False, "--all-reporters", help="screen every importing country of the year"),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master",
+                                               help="Spark master: local[2] (default), spark://host:7077, yarn"),
+    spark_remote: Optional[str] = typer.Option(None, "--spark-remote", help="Spark Connect URL: sc://host:15002"),
 ) -> None:
     """Foreign dependencies of REPORTER by HS6 product (EC 2021 or CEPII GeoDep screen)."""
+    from samarkand.cli.batch import screen_panel_cmd
+    from samarkand.engine import check_engine
+
+    engine_name = check_engine(engine)
+    if reporter is None and not all_reporters:
+        raise InputError("give a REPORTER (KAZ, EU27, a comma-separated list) or --all-reporters")
+    if all_reporters or reporter is None or "," in reporter:
+        screen_panel_cmd(None if all_reporters else parse_list(reporter), year, method,
+                         thresholds=_parse_thresholds(threshold) or None, measure=measure, dataset=dataset,
+                         engine=engine_name, spark_master=spark_master, spark_remote=spark_remote, fmt=fmt, top=top)
+        return
     from samarkand import economies
 
     if top is not None and top < 1:
@@ -84,7 +101,9 @@ def dependencies_cmd(
                            products=parse_list(products) if products else None,
                            thresholds=_parse_thresholds(threshold) or None,
                            risk={"governance": w_gov, "distance": w_dist} if risk else None,
-                           leverage_scope="all" if all_ else "dependent", measure=measure)
+                           leverage_scope="all" if all_ else "dependent", measure=measure,  # type: ignore[arg-type]
+                           engine=engine_name,
+                           spark_master=spark_master, spark_remote=spark_remote)
     if by_supplier or leverage:
         name = "by_supplier" if by_supplier else "leverage"
         view = res.with_table(res.extras[name]).without_extras()

@@ -28,9 +28,10 @@ extra-bloc definitions as ec2021 are used (imports from members are internal).
 
 A bloc's membership is taken for each year (``samarkand.economies.members``: EU27 without GBR from 2020);
 flows between members are intra-bloc and excluded from extra imports.  All relational work (shares, HHI,
-ratios, criteria, GeoDep persistence) is one DuckDB SQL statement over the ``flows`` view — see
+ratios, criteria, GeoDep persistence) is one SQL statement over the ``flows`` view — see
 :func:`screen_frame`; it runs for one reporter or, with a reporter map of every country to itself, for
-all reporters at once (``benchmarks/bench_dependencies.py``).
+all reporters at once (``benchmarks/bench_dependencies.py``), on DuckDB or on Spark (the few functions the two
+dialects write differently: :data:`samarkand.engine.DIALECTS`; docs/scale-out.md).
 """
 from __future__ import annotations
 
@@ -39,13 +40,25 @@ import weakref
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 import pyarrow as pa
 
 from samarkand import economies, store_layout
 from samarkand import products as products_mod
+from samarkand.engine import (
+    DEFAULT_MASTER,
+    DIALECTS,
+    Dialect,
+    Engine,
+    SparkFlows,
+    check_engine,
+    round_share_text,
+    spark_flows_for,
+    spark_session,
+    sql_list,
+)
 from samarkand.errors import InputError, NotInStoreError
 from samarkand.methods.concentration import hhi_sql
 from samarkand.provenance import Result
@@ -89,13 +102,13 @@ _SCREEN_SQL = """
 WITH rm AS (SELECT CAST(year AS INTEGER) AS year, iso3, reporter FROM {rm}),
 -- the reporters' imports; years and importers are constants so that DuckDB prunes year partitions and skips
 -- the row groups of other importers (parts are sorted by importer: samarkand.store_layout)
-f AS NOT MATERIALIZED (
+f AS {not_materialized} (
     SELECT year, exporter, importer, hs6, {measure} AS v
     FROM flows
     WHERE year IN ({years}) AND importer IN ({importers}) AND {measure} > 0 {product_filter}
 ),
 -- every exporter's exports by product (the stored or computed exports aggregate)
-x AS NOT MATERIALIZED (
+x AS {not_materialized} (
     SELECT year, exporter, hs6, {measure} AS v
     FROM {exports}
     WHERE year IN ({years}) AND {measure} > 0 {product_filter}
@@ -116,8 +129,7 @@ agg AS (
            -- top 3 by value in one pass (a heap of 3, no sort).  Key = value in cents × 2048 + tie rank, one
            -- BIGINT (a struct key is twice as slow): equal values (to the cent) go to the smaller code.
            -- Exact while a flow is below 4.5e13 USD and there are fewer than 2048 supplier codes.
-           max_by(supplier, CAST(round(v * 100) AS BIGINT) * 2048 + tie, 3) FILTER (WHERE NOT intra) AS top_s,
-           max_by(v, CAST(round(v * 100) AS BIGINT) * 2048 + tie, 3) FILTER (WHERE NOT intra) AS top_v
+           {top3}
     FROM imp
     GROUP BY year, reporter, hs6
 ),
@@ -137,13 +149,12 @@ ind AS (
            a.extra / nullif(a.extra + a.intra_v, 0) AS extra_share,
            coalesce(x.exports, 0) AS exports_usd,
            CASE WHEN coalesce(x.exports, 0) > 0 THEN a.extra / x.exports
-                WHEN a.extra > 0 THEN CAST('inf' AS DOUBLE) END AS import_export_ratio,
+                WHEN a.extra > 0 THEN {infinity} END AS import_export_ratio,
            a.import_hhi,
            w.world_hhi AS world_export_hhi,
-           a.top_s[1] AS top_supplier,
-           a.top_v[1] / nullif(a.extra, 0) AS top_supplier_share,
-           array_to_string(list_transform(list_zip(a.top_s, a.top_v),
-                           lambda z: z[1] || ' ' || printf('%.2f', z[2] / a.extra)), '; ') AS top3_suppliers
+           {top_supplier} AS top_supplier,
+           {top_value} / nullif(a.extra, 0) AS top_supplier_share,
+           {top3_text} AS top3_suppliers
     FROM agg a
     LEFT JOIN ex x ON x.year = a.year AND x.reporter = a.reporter AND x.hs6 = a.hs6
     LEFT JOIN wh w ON w.year = a.year AND w.hs6 = a.hs6
@@ -186,7 +197,7 @@ _IMP_COUNTRIES = """imp AS (
 )"""
 
 _FINAL_EC = """
-SELECT *, NULL::INTEGER AS years_met,
+SELECT *, CAST(NULL AS INTEGER) AS years_met,
        crit_import_hhi AND crit_extra_share AND crit_ratio AS dependent
 FROM crit WHERE year = $year
 """
@@ -220,7 +231,7 @@ FROM met m LEFT JOIN (SELECT * FROM crit WHERE year = $year) c ON c.reporter = m
 REPORTERS_PER_STATEMENT = 50
 
 
-def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Method = "ec2021",
+def screen_frame(flows: Flows | SparkFlows, reporter_map: pd.DataFrame, year: int, method: Method = "ec2021",
                  thresholds: Mapping[str, float] | None = None,
                  products: Iterable[str] | None = None, measure: Measure = "value") -> pd.DataFrame:
     """Run the screen in SQL for every reporter of ``reporter_map`` (columns year, iso3, reporter).
@@ -228,8 +239,10 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
     Returns one row per (reporter, hs6) with the indicator, criterion and flag columns (no descriptions).
     ``reporter_map`` must cover the years the method needs (ec2021: ``year``; geodep: the window).
     ``measure``: "value" screens USD (value_usd), "quantity" tonnes (quantity_t); flows without a positive
-    measure are left out.  Reporters are independent: large maps run in groups of
-    :data:`REPORTERS_PER_STATEMENT`, collected as Arrow and converted to pandas once.
+    measure are left out.  ``flows``: a DuckDB :class:`Flows`, or a :class:`samarkand.engine.SparkFlows` to
+    run the same statement on Spark (all reporters in one statement: Spark partitions the work).  On DuckDB,
+    reporters are independent: large maps run in groups of :data:`REPORTERS_PER_STATEMENT`, collected as
+    Arrow and converted to pandas once.
     """
     thr = _thresholds(method, thresholds)
     column = _measure_column(measure)
@@ -243,12 +256,12 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
     pname = f"_pr_{uuid.uuid4().hex[:10]}"
     product_filter = ""
     if products is not None:
-        flows.con.register(pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
+        _register(flows, pname, pd.DataFrame({"hs6": sorted(set(products))}, dtype=str))
         product_filter = f"AND hs6 IN (SELECT hs6 FROM {pname})"
     reporters = sorted(rm["reporter"].unique())
     groups = [reporters[i:i + REPORTERS_PER_STATEMENT] for i in range(0, len(reporters), REPORTERS_PER_STATEMENT)]
     try:
-        if len(groups) <= 1:
+        if len(groups) <= 1 or isinstance(flows, SparkFlows):
             return _run_screen(flows, rm, method, column, product_filter, params, as_arrow=False)
         parts = [_run_screen(flows, rm[rm["reporter"].isin(g)], method, column, product_filter, params,
                              as_arrow=True) for g in groups]
@@ -260,31 +273,64 @@ def screen_frame(flows: Flows, reporter_map: pd.DataFrame, year: int, method: Me
             flows.con.unregister(whole)
     finally:
         if products is not None:
-            flows.con.unregister(pname)
+            _unregister(flows, pname)
 
 
-def _run_screen(flows: Flows, rm: pd.DataFrame, method: str, column: str, product_filter: str,
+def _register(flows: Flows | SparkFlows, name: str, frame: pd.DataFrame) -> None:
+    (flows.con if isinstance(flows, Flows) else flows).register(name, frame)
+
+
+def _unregister(flows: Flows | SparkFlows, name: str) -> None:
+    (flows.con if isinstance(flows, Flows) else flows).unregister(name)
+
+
+def screen_sql(dialect: Dialect, rm_name: str, imp: str, method: str, column: str, product_filter: str,
+               years: str, importers: str, exports: str) -> str:
+    """The screen statement in ``dialect`` (the one SQL text, with the dialect's few functions put in)."""
+    key = "CAST(round(v * 100) AS BIGINT) * 2048 + tie"
+    return _SCREEN_SQL.format(
+        rm=rm_name, product_filter=product_filter, measure=column, imp=imp,
+        final=_FINAL_EC if method == "ec2021" else _FINAL_GEODEP, years=years, importers=importers,
+        exports=exports, import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"),
+        not_materialized=dialect.not_materialized, infinity=dialect.infinity,
+        top3=dialect.top3.format(supplier="supplier", value="v", key=key, where="NOT intra"),
+        top_supplier=dialect.first.format(array="a.top_s"), top_value=dialect.first.format(array="a.top_v"),
+        top3_text=dialect.top3_text.format(names="a.top_s", values="a.top_v", total="a.extra"))
+
+
+def _run_screen(flows: Flows | SparkFlows, rm: pd.DataFrame, method: str, column: str, product_filter: str,
                 params: dict[str, Any], *, as_arrow: bool) -> pd.DataFrame | pa.Table:
     """The screen statement for the reporters of ``rm``, fetched as pandas or Arrow."""
     name = f"_rm_{uuid.uuid4().hex[:10]}"
-    flows.con.register(name, rm)
+    _register(flows, name, rm)
     try:
-        sql = _SCREEN_SQL.format(rm=name, product_filter=product_filter, measure=column, imp=_imp_step(flows, rm),
-                                 final=_FINAL_EC if method == "ec2021" else _FINAL_GEODEP,
-                                 years=_sql_list(int(y) for y in rm["year"].unique()),
-                                 importers=_importer_set(rm["iso3"]), exports=store_layout.exports_view(flows),
-                                 import_hhi=hhi_sql("CASE WHEN NOT intra THEN v END"), world_hhi=hhi_sql("v"))
+        dialect = DIALECTS["spark" if isinstance(flows, SparkFlows) else "duckdb"]
+        exports = flows.exports_view() if isinstance(flows, SparkFlows) else store_layout.exports_view(flows)
+        sql = screen_sql(dialect, name, _imp_step(flows, rm), method, column, product_filter,
+                         years=_sql_list(int(y) for y in rm["year"].unique()), importers=_importer_set(rm["iso3"]),
+                         exports=exports)
+        if isinstance(flows, SparkFlows):
+            return _spark_result(flows.sql(sql, params))
         if not as_arrow:
             return flows.con.execute(sql, params).df()
         rel = flows.con.sql(sql, params=params)
         return (getattr(rel, "to_arrow_table", None) or rel.arrow)()   # DuckDB 2 / 1.x
     finally:
-        flows.con.unregister(name)
+        _unregister(flows, name)
 
 
-def _imp_step(flows: Flows, rm: pd.DataFrame) -> str:
+def _spark_result(df: pd.DataFrame) -> pd.DataFrame:
+    """Spark's result in DuckDB's form: shares in the supplier text rounded as DuckDB prints them, the
+    year and years_met columns typed as DuckDB returns them."""
+    df["top3_suppliers"] = df["top3_suppliers"].map(round_share_text)
+    df["year"] = df["year"].astype("int32")
+    df["years_met"] = df["years_met"].astype("Int32" if df["years_met"].isna().all() else "int32")
+    return df
+
+
+def _imp_step(flows: Flows | SparkFlows, rm: pd.DataFrame) -> str:
     """The ``imp`` step for this reporter map: the cheapest of the three equivalent forms that applies."""
-    if _countries_only(rm) and _keys_unique(flows):
+    if _countries_only(rm) and (flows.keys_unique if isinstance(flows, SparkFlows) else _keys_unique(flows)):
         return _IMP_COUNTRIES
     if rm["reporter"].nunique() == 1:
         return _IMP_ONE_REPORTER.format(reporter=_sql_list([rm["reporter"].iloc[0]]),
@@ -328,13 +374,10 @@ def _importer_set(codes: Iterable[str]) -> str:
     codes = sorted(set(codes))
     if len(codes) <= 8:
         return _sql_list(codes)
-    return "SELECT * FROM (VALUES " + ", ".join(f"({_sql_list([c])})" for c in codes) + ")"
+    return "SELECT code FROM (VALUES " + ", ".join(f"({_sql_list([c])})" for c in codes) + ") AS importers(code)"
 
 
-def _sql_list(values: Iterable[Any]) -> str:
-    """Constants for an IN list: integers as they are, codes quoted (quotes doubled)."""
-    out = [str(v) if isinstance(v, int) else "'" + str(v).replace("'", "''") + "'" for v in sorted(set(values))]
-    return ", ".join(out) if out else "NULL"
+_sql_list = sql_list   # constants for an IN list (samarkand.engine: the same in every dialect)
 
 
 def _measure_column(measure: str) -> str:
@@ -384,7 +427,8 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
                  products: Iterable[str] | None = None, thresholds: Mapping[str, float] | None = None,
                  risk: bool | Mapping[str, float] | None = None,
                  leverage_scope: Literal["dependent", "all"] = "dependent", measure: Measure = "value",
-                 home: Any = None) -> Result:
+                 home: Any = None, engine: Engine = "duckdb", spark_master: str | None = None,
+                 spark_remote: str | None = None) -> Result:
     """Screen every HS6 product ``reporter`` imports in ``year`` for foreign dependency.
 
     ``method``: "ec2021" (European Commission SWD(2021) 352: import HHI > 0.4, extra/total > 0.5,
@@ -395,7 +439,9 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     ``risk_weighted_hhi`` = Σ_s share_s² × risk_s (see :mod:`samarkand.methods.risk`).
     ``measure``: "value" (USD, default) or "quantity" (tonnes, BACI's q): every share, HHI and ratio is then of
     tonnes and the ``*_usd`` columns hold tonnes; flows without a quantity are left out (a note counts them).
-    ``year`` defaults to the latest year of the dataset.
+    ``year`` defaults to the latest year of the dataset.  ``engine``: "duckdb" (default) or "spark" — the
+    screen statement then runs on a Spark session (``spark_master``, default local[2], or Spark Connect
+    ``spark_remote``) over the same files; checks, leverage and risk weighting stay in DuckDB.
 
     Returns a Result whose table has one row per product (columns :data:`SCREEN_COLUMNS`, ranked: dependent
     first, then by extra imports) and extras ``by_supplier`` (dependent import value grouped by main
@@ -403,6 +449,7 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     reporter_share_of_supplier_exports).
     """
     code = economies.resolve(reporter)
+    check_engine(engine)
     if method not in DEFAULTS:
         raise InputError(f"unknown method '{method}'; choose ec2021 or geodep")
     thr = _thresholds(method, thresholds)
@@ -417,7 +464,10 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     _require_reporter(fl, rm, code, int(year))
     prods = _product_scope(fl, domain, products, years)
 
-    df = screen_frame(fl, rm, int(year), method, thr, prods, measure)
+    screened_on: Flows | SparkFlows = fl
+    if engine == "spark":
+        screened_on = spark_flows_for(fl, spark_session(spark_master, spark_remote), home)
+    df = screen_frame(screened_on, rm, int(year), method, thr, prods, measure)
     df = df.drop(columns=["reporter", "year"], errors="ignore")
     df.insert(1, "description", df["hs6"].map(_descriptions()).fillna(""))
     df = df[SCREEN_COLUMNS]
@@ -437,6 +487,8 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
         "products_screened": int(len(df)),
         "dependent_products": int(df["dependent"].sum()),
     })
+    if engine == "spark":
+        prov["engine"] = f"spark ({spark_remote or spark_master or DEFAULT_MASTER}); the screen statement ran on Spark"
     if economies.is_bloc(code):
         prov["members"] = members_used if method == "geodep" else members_used[str(year)]
         prov["intra_bloc"] = "flows between members excluded from extra imports; exports include intra-bloc"
@@ -467,6 +519,71 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
         df = df.sort_values(["dependent", "risk_weighted_hhi", "extra_imports_usd"],
                             ascending=[False, False, False], ignore_index=True, na_position="last")
     return Result(table=df, provenance=prov, extras=extras, notes=notes)
+
+
+PANEL_COLUMNS = ["reporter", "year", *[c for c in SCREEN_COLUMNS if c != "description"]]
+
+
+def screen_reporters(reporters: Iterable[str] | None, year: int | None = None, method: Method = "ec2021", *,
+                     flows: Flows | SparkFlows | pd.DataFrame | None = None, dataset: str | None = None,
+                     thresholds: Mapping[str, float] | None = None, measure: Measure = "value",
+                     home: Any = None, engine: Engine = "duckdb", spark_master: str | None = None,
+                     spark_remote: str | None = None) -> Result:
+    """The screen of :func:`dependencies` for many reporters at once: every importing country of ``year``
+    (``reporters`` None) or the countries and blocs given (blocs with their membership of each year).
+
+    The same SQL statement as :func:`dependencies` (:func:`screen_frame`), on DuckDB or Spark; ``flows`` may
+    be a :class:`samarkand.engine.SparkFlows` reading a URL.  Returns one row per (reporter, hs6) with
+    :data:`PANEL_COLUMNS` (no descriptions, leverage or risk), ranked by reporter, dependent first, then
+    extra imports.
+    """
+    check_engine(engine)
+    thr = _thresholds(method, thresholds)
+    src: Flows | SparkFlows
+    fl: Flows | None = None
+    if isinstance(flows, SparkFlows):
+        src = flows
+        label = flows.label
+        prov: dict[str, Any] = {"dataset": flows.label, "source": "parquet (store layout) read by Spark"}
+    else:
+        fl = open_flows(dataset, flows=flows, home=home)
+        src = fl if engine == "duckdb" else spark_flows_for(fl, spark_session(spark_master, spark_remote), home)
+        label, prov = fl.info.name, {}
+    available = fl.years() if fl is not None else cast(SparkFlows, src).years()
+    if not available:
+        raise NotInStoreError(f"dataset '{label}' holds no flows")
+    year = int(year) if year is not None else available[-1]
+    years = method_years(method, year, thr)
+    missing = [y for y in years if y not in available]
+    if missing:
+        raise NotInStoreError(f"{method} for {year} needs the year(s) {', '.join(map(str, missing))}, not in "
+                              f"dataset '{label}'; years available: {available[0]}–{available[-1]}")
+    codes = sorted({economies.resolve(r) for r in reporters}) if reporters is not None else None
+    if codes is None:
+        importers = _importers(fl, year) if fl is not None else cast(SparkFlows, src).importers(year)
+        rm = pd.DataFrame([(y, c, c) for y in years for c in importers], columns=["year", "iso3", "reporter"])
+    else:
+        rm = pd.concat([reporter_map(c, years) for c in codes], ignore_index=True)
+    if rm.empty:
+        raise NotInStoreError(f"no importer has flows in {year} in dataset '{label}'")
+    df = screen_frame(src, rm, year, method, thr, None, measure)
+    df = df.sort_values(["reporter", "dependent", "extra_imports_usd", "hs6"], ascending=[True, False, False, True],
+                        ignore_index=True)[PANEL_COLUMNS]
+    if fl is not None:
+        prov = fl.provenance(years)
+    prov.update({"years": years, "year": year, "method": method, "method_source": METHOD_SOURCES[method],
+                 "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else
+                                f"{THRESHOLD_NAMES[method]} (modified)", **thr},
+                 "criteria": CRITERIA[method], "measure": measure,
+                 "reporters": codes if codes is not None else f"every importer of {year} ({len(set(rm['reporter']))})",
+                 "engine": "duckdb" if isinstance(src, Flows) else
+                           f"spark ({spark_remote or spark_master or DEFAULT_MASTER})"})
+    return Result(table=df, provenance=prov)
+
+
+def _importers(fl: Flows, year: int) -> list[str]:
+    return [r[0] for r in fl.con.execute(f"SELECT DISTINCT importer FROM flows WHERE year = {int(year)} "
+                                         "ORDER BY 1").fetchall()]
 
 
 def _quantity_note(fl: Flows, years: list[int], prods: list[str] | None) -> str:
@@ -647,5 +764,5 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-__all__ = ["dependencies", "screen_frame", "reporter_map", "by_supplier", "leverage", "EC_2021", "GEODEP_2024",
-           "GEODEP", "SCREEN_COLUMNS", "method_years"]
+__all__ = ["dependencies", "screen_reporters", "PANEL_COLUMNS", "screen_frame", "screen_sql", "reporter_map",
+           "by_supplier", "leverage", "EC_2021", "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
