@@ -16,6 +16,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def _never_the_users_home(tmp_path_factory, monkeypatch) -> None:
+    """No test reads or writes the user's own data home: each starts on an empty one of its own (the ``home``
+    fixture names it when a test needs the path), without the user's bloc file or default-dataset choice."""
+    monkeypatch.setenv("SAMARKAND_HOME", str(tmp_path_factory.mktemp("samarkand-home")))
+    monkeypatch.delenv("SAMARKAND_BLOCS", raising=False)
+    monkeypatch.delenv("SAMARKAND_DATASET", raising=False)
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """An empty data home for this test (SAMARKAND_HOME)."""
