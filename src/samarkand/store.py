@@ -227,7 +227,9 @@ class Flows:
 
 def _ranges(ys: list[int]) -> str:
     """[2002, 2003, 2004, 2010] -> '2002–2004, 2010'."""
-    out, start, prev = [], None, None
+    out: list[str] = []
+    start: int | None = None
+    prev = 0
     for y in ys:
         if start is None:
             start = prev = y
@@ -522,7 +524,8 @@ def check_dataset_name(name: str) -> None:
 
 def _write_parts(batches: Iterable[pa.Table], work: Path, files_label: str | None) -> tuple[int, set[int]]:
     """Write each batch as year-partitioned Parquet parts under ``work``; returns (rows, years)."""
-    rows, years, part_no = 0, set(), {}
+    rows, years = 0, set()
+    part_no: dict[int, int] = {}
     for batch in batches:
         if batch.num_rows == 0:
             continue

@@ -764,5 +764,18 @@ def _check_code(code: str) -> str:
     return products_mod.check_hs6(c, "HS22")
 
 
-__all__ = ["dependencies", "screen_reporters", "PANEL_COLUMNS", "screen_frame", "screen_sql", "reporter_map",
-           "by_supplier", "leverage", "EC_2021", "GEODEP_2024", "GEODEP", "SCREEN_COLUMNS", "method_years"]
+__all__ = [
+    "EC_2021",
+    "GEODEP",
+    "GEODEP_2024",
+    "PANEL_COLUMNS",
+    "SCREEN_COLUMNS",
+    "by_supplier",
+    "dependencies",
+    "leverage",
+    "method_years",
+    "reporter_map",
+    "screen_frame",
+    "screen_reporters",
+    "screen_sql",
+]

@@ -51,6 +51,7 @@ def respond(endpoint: str, params: dict[str, Any], compute: Callable[[], Result]
 
 
 def result_json(res: Result, params: dict[str, Any], limit: int | None = None) -> bytes:
+    """The JSON body of a Result (``Result.to_dict``), its rows cut to ``limit`` when given."""
     d = res.to_dict()
     if limit is not None:
         d["rows_total"] = len(d["rows"])

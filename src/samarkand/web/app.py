@@ -50,6 +50,8 @@ SECURITY_HEADERS = {
 
 
 class ErrorItem(BaseModel):
+    """One error of the API's error shape: where (``loc``), what (``msg``) and its kind (``type``)."""
+
     model_config = ConfigDict(extra="allow")
     loc: list[str | int]
     msg: str

@@ -38,7 +38,7 @@ def store_state() -> str:
 
     try:
         blocs = economies.user_blocs_path()
-    except Exception:  # noqa: BLE001 - an unreadable setting is reported by the request that uses it
+    except Exception:
         blocs = None
     store = Store()
     return f"{store.home}|{store.version_token()}|{_stat_token(blocs) if blocs else '-'}"

@@ -59,6 +59,7 @@ class WebError:
 
 
 def query_loc(param: str | None) -> list[str]:
+    """The ``loc`` of an error on query parameter ``param`` (the query as a whole when None)."""
     return ["query", param] if param else ["query"]
 
 

@@ -21,6 +21,7 @@ from samarkand.web.errors import ParamError
 
 
 def domain_names() -> tuple[str, ...]:
+    """The product domains a ``domain`` parameter accepts."""
     from samarkand import products
 
     return tuple(products.domain_names())
@@ -71,12 +72,14 @@ def _hs6_check() -> Any:
 
 
 def hs6_list(param: str, value: str | None) -> list[str] | None:
+    """A comma-separated list of HS6 codes, each checked (422 naming ``param``); None when empty."""
     if value is None or not value.strip():
         return None
     return [hs6(param, p) for p in value.split(",") if p.strip()]
 
 
 def year_range(first: int | None, last: int | None, *, last_param: str = "year_to") -> None:
+    """A 422 naming ``last_param`` when a range ends before it starts."""
     if first is not None and last is not None and last < first:
         raise ParamError(last_param, f"{last_param} ({last}) is before {last_param.replace('_to', '_from')} "
                                      f"({first})")

@@ -32,7 +32,7 @@ def warm_default_pair(stop: threading.Event, paths: tuple[str, ...] | None = Non
             reference.load(name)
         with open_flows(None):
             pass
-    except Exception:  # noqa: BLE001 - reported by the request that needs it
+    except Exception:
         LOG.warning("warm start: could not open the default dataset", exc_info=True)
         return
     views = [("/", pages.overview), ("/dependencies", pages.dependencies_page),
@@ -45,6 +45,6 @@ def warm_default_pair(stop: threading.Event, paths: tuple[str, ...] | None = Non
             return
         try:
             view(_request(path))
-        except Exception:  # noqa: BLE001
+        except Exception:
             LOG.warning("warm start: page %s failed", path, exc_info=True)
     LOG.info("warm start: default pair ready in %.1f s", time.perf_counter() - t0)
