@@ -302,64 +302,26 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
         raise InputError(f"suppliers must be 'current' or 'all', got {suppliers!r}")
     rep = resolve(reporter)
     fl = open_flows(dataset=dataset, flows=flows)
-    if year is None:
-        ys = fl.years()
-        if not ys:
-            fl.require_year(0)
-        year = ys[-1]
-    fl.require_year(int(year))
-    year = int(year)
+    year = fl.latest_year() if year is None else int(year)
+    fl.require_year(year)
     mem = sorted(members_of(rep, year))
     cut_codes, expanded = expand_cut(cut, year)
-    inside = sorted(set(cut_codes) & set(mem))
-    if inside:
-        what = "the reporter itself" if inside == [rep] else f"member(s) of {rep} in {year}: {', '.join(inside)}"
-        raise InputError(f"cut names {what}; a stress test cuts outside suppliers (for a bloc, intra-bloc "
-                         "trade is not at stake)")
+    _refuse_inside_cut(rep, mem, cut_codes, year)
     prods = _resolve_products(products, domain)
     from samarkand.engine import check_engine, spark_flows_for, spark_session
 
     on_spark = check_engine(engine) == "spark"
     imports, third = _fetch(spark_flows_for(fl, spark_session(spark_master, spark_remote)) if on_spark else fl,
                             year, mem, prods)
-    notes: list[str] = []
-    if prods is not None:
-        present = set(imports["hs6"]) | set(third["hs6"])
-        absent = [p for p in prods if p not in present]
-        if len(absent) == len(prods):
-            raise InputError(f"none of the {len(prods)} products is traded in dataset '{fl.info.name}' in {year}"
-                             f" ({', '.join(absent[:8])}{'…' if len(absent) > 8 else ''})")
-        if absent:
-            notes.append(f"{len(absent)} of {len(prods)} selected products have no flows in dataset "
-                         f"'{fl.info.name}' for {year}: {', '.join(absent[:12])}{'…' if len(absent) > 12 else ''}")
-    if imports.empty:
-        raise InputError(f"{rep} has no extra-bloc imports of the selected products in {year} "
-                         f"(dataset '{fl.info.name}')")
-    current = set(imports.loc[imports["value_usd"] > 0, "supplier"])
-    if current and current <= set(cut_codes):
-        raise InputError(f"cut names every country that supplies {rep} with the selected products in {year} "
-                         f"({', '.join(sorted(current))}); nothing would remain to re-source from — cut fewer "
-                         "suppliers or widen the products")
-    not_suppliers = sorted(set(cut_codes) - current)
-    if not_suppliers and len(not_suppliers) == len(cut_codes):
-        notes.append(f"none of the cut countries ({', '.join(not_suppliers)}) supplies {rep} with the selected "
-                     f"products in {year}: nothing is lost")
+    notes = _supply_checks(rep, year, fl.info.name, prods, imports, third, cut_codes)
     table, by_supplier = stress_table(imports, third, cut_codes, share_cut=share_cut, diversion=diversion,
                                       suppliers=suppliers, measure=measure)
     if measure == "quantity":
         notes += _quantity_notes(imports)
     from samarkand.products import descriptions
 
-    desc = descriptions()
-    table.insert(2, "description", table["hs6"].map(desc).fillna(""))
-    tot = totals(table)
-    n_na = int(table["no_alternative"].sum())
-    if n_na:
-        notes.append(f"{n_na} product(s) have no remaining supplier with exports to third countries "
-                     f"(no_alternative): {', '.join(table.loc[table['no_alternative'], 'hs6'])}")
-    if measure == "value" and table["lost_t"].isna().any():
-        notes.append("tonnes are missing where BACI gives no quantity for the cut flows (lost_t empty); "
-                     "lost_t_coverage is the share of lost value whose tonnes are known")
+    table.insert(2, "description", table["hs6"].map(descriptions()).fillna(""))
+    notes += _table_notes(table, measure)
     prov = {
         **fl.provenance([year]),
         "method": "stress: lost = share_cut × imports from cut suppliers; replacement = min(lost, Σ diversion × "
@@ -377,9 +339,58 @@ def stress(reporter: str, cut: Sequence[str] | str = (), products: Sequence[str]
         "products": "all" if prods is None else (f"domain {domain}" if domain else f"{len(prods)} given"),
         "engine": f"spark ({spark_remote or spark_master or 'local[2]'})" if on_spark else None,
     }
-    prov = {k: v for k, v in prov.items() if v is not None}
-    return Result(table=table, provenance=prov,
-                  extras={"totals": tot, "replacement_by_supplier": by_supplier}, notes=notes)
+    return Result(table=table, provenance={k: v for k, v in prov.items() if v is not None},
+                  extras={"totals": totals(table), "replacement_by_supplier": by_supplier}, notes=notes)
+
+
+def _refuse_inside_cut(rep: str, mem: list[str], cut_codes: list[str], year: int) -> None:
+    """A stress test cuts outside suppliers: InputError when the cut names the reporter or one of its members."""
+    inside = sorted(set(cut_codes) & set(mem))
+    if inside:
+        what = "the reporter itself" if inside == [rep] else f"member(s) of {rep} in {year}: {', '.join(inside)}"
+        raise InputError(f"cut names {what}; a stress test cuts outside suppliers (for a bloc, intra-bloc "
+                         "trade is not at stake)")
+
+
+def _supply_checks(rep: str, year: int, dataset: str, prods: list[str] | None, imports: pd.DataFrame,
+                   third: pd.DataFrame, cut_codes: list[str]) -> list[str]:
+    """InputError when nothing is traded or nothing would remain; notes on products without flows and on a cut
+    of countries that do not supply the reporter."""
+    notes: list[str] = []
+    if prods is not None:
+        present = set(imports["hs6"]) | set(third["hs6"])
+        absent = [p for p in prods if p not in present]
+        if len(absent) == len(prods):
+            raise InputError(f"none of the {len(prods)} products is traded in dataset '{dataset}' in {year}"
+                             f" ({', '.join(absent[:8])}{'…' if len(absent) > 8 else ''})")
+        if absent:
+            notes.append(f"{len(absent)} of {len(prods)} selected products have no flows in dataset "
+                         f"'{dataset}' for {year}: {', '.join(absent[:12])}{'…' if len(absent) > 12 else ''}")
+    if imports.empty:
+        raise InputError(f"{rep} has no extra-bloc imports of the selected products in {year} (dataset '{dataset}')")
+    current = set(imports.loc[imports["value_usd"] > 0, "supplier"])
+    if current and current <= set(cut_codes):
+        raise InputError(f"cut names every country that supplies {rep} with the selected products in {year} "
+                         f"({', '.join(sorted(current))}); nothing would remain to re-source from — cut fewer "
+                         "suppliers or widen the products")
+    not_suppliers = sorted(set(cut_codes) - current)
+    if not_suppliers and len(not_suppliers) == len(cut_codes):
+        notes.append(f"none of the cut countries ({', '.join(not_suppliers)}) supplies {rep} with the selected "
+                     f"products in {year}: nothing is lost")
+    return notes
+
+
+def _table_notes(table: pd.DataFrame, measure: str) -> list[str]:
+    """Products with no remaining supplier, and missing tonnes of the cut flows."""
+    notes = []
+    n_na = int(table["no_alternative"].sum())
+    if n_na:
+        notes.append(f"{n_na} product(s) have no remaining supplier with exports to third countries "
+                     f"(no_alternative): {', '.join(table.loc[table['no_alternative'], 'hs6'])}")
+    if measure == "value" and table["lost_t"].isna().any():
+        notes.append("tonnes are missing where BACI gives no quantity for the cut flows (lost_t empty); "
+                     "lost_t_coverage is the share of lost value whose tonnes are known")
+    return notes
 
 
 def _quantity_notes(imports: pd.DataFrame) -> list[str]:
