@@ -147,25 +147,7 @@ def stress_table(imports: pd.DataFrame, third: pd.DataFrame, cut: Iterable[str],
     lost = share_cut * cutv
     lost_t = share_cut * cutq
 
-    # remaining suppliers and their headroom
-    th = third.loc[~third["supplier"].isin(cut), ["hs6", "supplier", "value_usd"]]
-    th = th.rename(columns={"value_usd": "headroom_usd"})
-    if suppliers == "current":
-        cur = imp.loc[~imp["is_cut"] & (imp["value_usd"] > 0), ["hs6", "supplier", "value_usd"]]
-        th = cur.rename(columns={"value_usd": "imports_usd"}).merge(th, on=["hs6", "supplier"], how="left")
-        th["headroom_usd"] = th["headroom_usd"].fillna(0.0)
-    elif suppliers == "all":
-        cur = imp.loc[~imp["is_cut"], ["hs6", "supplier", "value_usd"]].rename(columns={"value_usd": "imports_usd"})
-        th = th.merge(cur, on=["hs6", "supplier"], how="outer")
-        th[["imports_usd", "headroom_usd"]] = th[["imports_usd", "headroom_usd"]].fillna(0.0)
-        th = th[th["hs6"].isin(tot.index)]
-    else:
-        raise InputError(f"suppliers must be 'current' or 'all', got {suppliers!r}")
-    if isinstance(diversion, dict):
-        th["diversion"] = th["supplier"].map(diversion).fillna(DIVERSION_MIDPOINT)
-    else:
-        th["diversion"] = diversion
-    th["divertible_usd"] = th["diversion"] * th["headroom_usd"]
+    th = _remaining_suppliers(imp, third, cut, tot.index, suppliers, diversion)
     hg = th.groupby("hs6")
     headroom = hg["headroom_usd"].sum().reindex(tot.index, fill_value=0.0)
     divertible = hg["divertible_usd"].sum().reindex(tot.index, fill_value=0.0)
@@ -198,14 +180,43 @@ def stress_table(imports: pd.DataFrame, third: pd.DataFrame, cut: Iterable[str],
     out.insert(0, "rank", range(1, len(out) + 1))
     out = out.reset_index(drop=True)
 
-    # per-supplier split of each product's replacement, proportional to divertible headroom
+    return out, _replacement_by_supplier(th, out)
+
+
+def _remaining_suppliers(imp: pd.DataFrame, third: pd.DataFrame, cut: set[str], products: pd.Index,
+                         suppliers: str, diversion: float | Mapping[str, float]) -> pd.DataFrame:
+    """Each remaining supplier of each product: imports_usd, headroom_usd (its exports to third countries),
+    diversion and divertible_usd = diversion × headroom (``suppliers``: current suppliers only, or all)."""
+    th = third.loc[~third["supplier"].isin(cut), ["hs6", "supplier", "value_usd"]]
+    th = th.rename(columns={"value_usd": "headroom_usd"})
+    if suppliers == "current":
+        cur = imp.loc[~imp["is_cut"] & (imp["value_usd"] > 0), ["hs6", "supplier", "value_usd"]]
+        th = cur.rename(columns={"value_usd": "imports_usd"}).merge(th, on=["hs6", "supplier"], how="left")
+        th["headroom_usd"] = th["headroom_usd"].fillna(0.0)
+    elif suppliers == "all":
+        cur = imp.loc[~imp["is_cut"], ["hs6", "supplier", "value_usd"]].rename(columns={"value_usd": "imports_usd"})
+        th = th.merge(cur, on=["hs6", "supplier"], how="outer")
+        th[["imports_usd", "headroom_usd"]] = th[["imports_usd", "headroom_usd"]].fillna(0.0)
+        th = th[th["hs6"].isin(products)]
+    else:
+        raise InputError(f"suppliers must be 'current' or 'all', got {suppliers!r}")
+    if isinstance(diversion, Mapping):
+        th["diversion"] = th["supplier"].map(diversion).fillna(DIVERSION_MIDPOINT)
+    else:
+        th["diversion"] = diversion
+    th["divertible_usd"] = th["diversion"] * th["headroom_usd"]
+    return th
+
+
+def _replacement_by_supplier(th: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """Each product's replacement split over its remaining suppliers in proportion to their divertible headroom."""
     by = th[th["hs6"].isin(out["hs6"]) & (th["divertible_usd"] > 0)].copy()
     by = by.merge(out[["hs6", "replacement_usd"]], on="hs6")
     sums = by.groupby("hs6")["divertible_usd"].transform("sum")
     by["replacement_usd"] = by["replacement_usd"] * by["divertible_usd"] / sums
     by = by.sort_values(["hs6", "replacement_usd"], ascending=[True, False])[
         ["hs6", "supplier", "imports_usd", "headroom_usd", "diversion", "divertible_usd", "replacement_usd"]]
-    return out, by.reset_index(drop=True)
+    return by.reset_index(drop=True)
 
 
 def _to_tonnes(column: str) -> str:
