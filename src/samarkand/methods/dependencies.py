@@ -474,28 +474,9 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     df = df.sort_values(["dependent", "extra_imports_usd", "hs6"], ascending=[False, False, True],
                         ignore_index=True)
 
+    spark = f"spark ({spark_remote or spark_master or DEFAULT_MASTER})" if engine == "spark" else None
+    prov = _screen_provenance(fl, rm, code, year, years, method, thr, thresholds, measure, column, df, domain, spark)
     notes: list[str] = []
-    members_used = {str(y): sorted(rm.loc[rm["year"] == y, "iso3"]) for y in years}
-    prov: dict[str, Any] = fl.provenance(years)
-    prov.update({
-        "reporter": code, "reporter_name": economies.country_name(code), "year": int(year),
-        "method": method, "method_source": METHOD_SOURCES[method],
-        "thresholds": {"name": THRESHOLD_NAMES[method] if not thresholds else f"{THRESHOLD_NAMES[method]} (modified)",
-                       **{k: thr[k] for k in thr}},
-        "criteria": CRITERIA[method],
-        "measure": f"{measure} ({column}, {'tonnes' if measure == 'quantity' else 'USD'})",
-        "products_screened": int(len(df)),
-        "dependent_products": int(df["dependent"].sum()),
-    })
-    if engine == "spark":
-        prov["engine"] = f"spark ({spark_remote or spark_master or DEFAULT_MASTER}); the screen statement ran on Spark"
-    if economies.is_bloc(code):
-        prov["members"] = members_used if method == "geodep" else members_used[str(year)]
-        prov["intra_bloc"] = "flows between members excluded from extra imports; exports include intra-bloc"
-    if domain:
-        prov["domain"] = domain
-        dom = products_mod.domains_table()
-        prov["domain_source"] = sorted(dom.loc[dom["domain"] == domain.strip().lower(), "source"].unique())
     if method == "geodep":
         notes.append("GeoDep: indicator columns are those of the screened year; years_met counts the years of "
                      f"{years[0]}–{years[-1]} in which import HHI, world-export HHI and ratio criteria all held.")
@@ -519,6 +500,34 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
         df = df.sort_values(["dependent", "risk_weighted_hhi", "extra_imports_usd"],
                             ascending=[False, False, False], ignore_index=True, na_position="last")
     return Result(table=df, provenance=prov, extras=extras, notes=notes)
+
+
+def _screen_provenance(fl: Flows, rm: pd.DataFrame, code: str, year: int, years: list[int], method: str,
+                       thr: Mapping[str, float], given: Mapping[str, float] | None, measure: str, column: str,
+                       df: pd.DataFrame, domain: str | None, spark: str | None) -> dict[str, Any]:
+    """Dataset, years, method and its source, thresholds (named, or marked modified), measure, bloc members."""
+    members_used = {str(y): sorted(rm.loc[rm["year"] == y, "iso3"]) for y in years}
+    prov: dict[str, Any] = fl.provenance(years)
+    prov.update({
+        "reporter": code, "reporter_name": economies.country_name(code), "year": int(year),
+        "method": method, "method_source": METHOD_SOURCES[method],
+        "thresholds": {"name": THRESHOLD_NAMES[method] if not given else f"{THRESHOLD_NAMES[method]} (modified)",
+                       **{k: thr[k] for k in thr}},
+        "criteria": CRITERIA[method],
+        "measure": f"{measure} ({column}, {'tonnes' if measure == 'quantity' else 'USD'})",
+        "products_screened": int(len(df)),
+        "dependent_products": int(df["dependent"].sum()),
+    })
+    if spark:
+        prov["engine"] = f"{spark}; the screen statement ran on Spark"
+    if economies.is_bloc(code):
+        prov["members"] = members_used if method == "geodep" else members_used[str(year)]
+        prov["intra_bloc"] = "flows between members excluded from extra imports; exports include intra-bloc"
+    if domain:
+        prov["domain"] = domain
+        dom = products_mod.domains_table()
+        prov["domain_source"] = sorted(dom.loc[dom["domain"] == domain.strip().lower(), "source"].unique())
+    return prov
 
 
 PANEL_COLUMNS = ["reporter", "year", *[c for c in SCREEN_COLUMNS if c != "description"]]
