@@ -104,16 +104,24 @@ def dependencies_cmd(
                            leverage_scope="all" if all_ else "dependent", measure=measure,  # type: ignore[arg-type]
                            engine=engine_name,
                            spark_master=spark_master, spark_remote=spark_remote)
+    view, title = _chosen_view(res, f"{code} {year}", method, fmt, by_supplier=by_supplier, leverage=leverage,
+                               all_=all_, risk=risk, top=top)
+    emit(view, fmt, title=title, max_rows=None if top else 60)
+
+
+def _chosen_view(res: Result, what: str, method: str, fmt: Format, *, by_supplier: bool, leverage: bool,
+                 all_: bool, risk: bool, top: int | None) -> tuple[Result, str]:
+    """The table the options ask for (the screen, "on whom" or leverage) and its title."""
     if by_supplier or leverage:
         name = "by_supplier" if by_supplier else "leverage"
         view = res.with_table(res.extras[name]).without_extras()
-        title = (f"{code} {year}: dependent imports by main supplier ({method})" if by_supplier else
-                 f"{code} {year}: bilateral leverage ({'all' if all_ else 'dependent'} products, {method})")
+        title = (f"{what}: dependent imports by main supplier ({method})" if by_supplier else
+                 f"{what}: bilateral leverage ({'all' if all_ else 'dependent'} products, {method})")
     else:
         view = res if all_ else res.where(dependent=True)
         # JSON carries the "on whom" and leverage tables too (API consumers); table/CSV show the screen only
         view = view if fmt is Format.json else view.without_extras()
-        title = (f"{code} {year}: {'products screened' if all_ else 'dependent products'} ({method}"
+        title = (f"{what}: {'products screened' if all_ else 'dependent products'} ({method}"
                  f"{', risk-ranked' if risk else ''})")
         if fmt is Format.table:
             view = screen_view(view, method, risk=risk)
@@ -121,7 +129,7 @@ def dependencies_cmd(
     if fmt is Format.table and view.table.empty:
         view = view.with_notes("no row: no product meets all criteria (use --all to list every product screened)"
                                if not (by_supplier or leverage) else "no dependent product")
-    emit(view, fmt, title=title, max_rows=None if top else 60)
+    return view, title
 
 
 def screen_view(res: Result, method: str, *, risk: bool) -> Result:
