@@ -16,7 +16,7 @@ from samarkand.store import FLOW_COLUMNS
 
 from conftest import make_baci_zip, run_cli
 
-SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]
+SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "energy", "norms", "limits", "sources"]
 FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
               "stress-materials", "corridor-links",
               "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
@@ -48,7 +48,7 @@ def test_headline_title_and_every_section(shipped_brief):
         assert f'id="{sid}"' in html, sid
     # every pillar computed on the shipped data, no section failed
     assert {s.id: s.shown_status for s in b.sections} == {
-        "dependencies": "ok", "partnership": "ok", "stress": "ok", "crm": "ok", "norms": "ok"}
+        "dependencies": "ok", "partnership": "ok", "stress": "ok", "crm": "ok", "energy": "ok", "norms": "ok"}
     assert b.errors == []
 
 

@@ -21,7 +21,7 @@ __all__ = ["SECTION_TITLES", "Brief", "assemble", "build_brief", "render_html", 
 
 SECTION_TITLES = {
     "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
-    "stress": "Stress tests", "crm": "Critical raw materials", "norms": "Norms", "limits":
+    "stress": "Stress tests", "crm": "Critical raw materials", "energy": "Energy", "norms": "Norms", "limits":
     "What the data cannot say", "sources": "Sources and methods"}
 STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing", "error": "error"}
 

@@ -525,6 +525,7 @@ def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str
                   "and are the two converging on governance and in the UN?")
     cbam_part(sec, ctx, ets_price=ets_price)
     alignment_part(sec, ctx, vs=vs)
+    human_rights_part(sec, ctx, vs=vs)
     return sec
 
 
@@ -614,9 +615,24 @@ def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", 
 
 # --- all sections ---------------------------------------------------------------------------------------------
 
-SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
+def energy(ctx: Context) -> Section:
+    """The energy section (:mod:`samarkand.brief.energy`)."""
+    from samarkand.brief.energy import energy_section
+
+    return energy_section(ctx)
+
+
+def human_rights_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
+    """Human-rights votes in the UN General Assembly (:mod:`samarkand.brief.votes`)."""
+    from samarkand.brief.votes import human_rights_part as part
+
+    part(sec, ctx, vs=vs)
+
+
+SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "energy", "norms"]
 BUILDERS: dict[str, Callable[[Context], Section]] = {
     "dependencies": dependencies_section,
+    "energy": energy,
     "partnership": partnership_section,
     "stress": stress_section,
     "crm": crm_section,
