@@ -92,7 +92,7 @@ def test_dependency_figures_match_the_shipped_rows(shipped_brief, shipped_rows):
     assert row["extra_imports_usd"] == pytest.approx(extra)
     assert row["top_supplier"] == "CHN" and row["top_supplier_share"] == pytest.approx(chn)
     # … and on the page as formatted cells
-    assert f">{extra / 1e9:.2f} bn<" in html and f">{chn:.1%}<" in html
+    assert f">{extra / 1e9:.2f} bn<" in html and f">{chn * 100:.1f} %<" in html   # display.money / share
     # Kazakhstan supplies 147,479,387 of the EU's 215,173,334 USD extra imports of phosphorus (280470)
     p = r[(r.year == 2024) & (r.hs6 == "280470") & r.importer.isin(eu) & ~r.exporter.isin(eu)]
     kaz_share = p.loc[p.exporter == "KAZ", "value_usd"].sum() / p.value_usd.sum()
@@ -159,7 +159,7 @@ def test_no_flows_sections_say_so_and_point_to_fetch(home):
     # every pillar keeps its flow-free parts (CRM study, corridors, FAOSTAT, CBAM facts, WGI/UNGA) and says
     # which flow-based parts are missing
     assert st == {"dependencies": "partial", "partnership": "partial", "stress": "partial", "crm": "partial",
-                  "norms": "ok"}
+                  "energy": "partial", "norms": "ok"}
     for s in b.sections[:4]:
         assert any(n.level == "missing" and "samarkand data fetch" in n.text for n in s.notices), s.id
     assert b.errors == []
