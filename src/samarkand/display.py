@@ -37,8 +37,10 @@ _MASS = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 # column name → kind: the first rule that matches wins (names are the methods' documented columns)
 _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
+    (r"slope|_per_year$|^ci95_", "ratio"),           # a rate per year, not a year
     (r"(^|_)years?$|_year$|^year_", "year"),
     (r"(^|_)(n|count|rank|roll_calls|products|members)$|^n_|_count$|^rank_|^years_met$", "count"),
+    (r"^products_hit$|^no_alternative$|^n[a-z]+_(products|suppliers)$", "count"),  # bool columns stay bool
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),
     (r"share|payable|kept|_pct$|^pct_|agreement|cohesion|coverage", "share"),
     (r"hhi|(^|_)(sr|ei|index|tci|hhi_wgi)$|_index$|supply_risk|economic_importance", "index"),

@@ -10,7 +10,7 @@ from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
 from samarkand.economies import EU_CODES, is_eu
 from samarkand.formatting import headline_money
-from samarkand.methods import alignment, corridors, crm, stress
+from samarkand.methods import alignment, corridors, crm, stress, summary
 from samarkand.methods.agrifood import partner_view as agrifood_view
 from samarkand.methods.cbam import cbam
 from samarkand.methods.dependencies import dependencies
@@ -35,7 +35,8 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
               lambda: dependencies(ctx.a, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
               flow_based=True, ctx=ctx)
     if res is not None:
-        ctx.cache["dep_a"] = res
+        if domain is None and method_name == "ec2021":   # the screen the stress candidates are taken from
+            ctx.cache["dep_a"] = res
         _dependency_main(sec, ctx, res, supplier=supplier)
     res_b = run(sec, f"Dependency screen of {ctx.b} ({meth} method, {ctx.year})",
                 lambda: dependencies(ctx.b, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
@@ -229,17 +230,8 @@ STRESS_COLUMNS = ["rank", "hs6", "description", "imports_usd", "cut_share", "los
 
 
 def stress_candidates(ctx: Context) -> list[str]:
-    """Whom to cut: the main suppliers of A's dependent imports (from the dependency screen), then CHN, RUS."""
-    out: list[str] = []
-    dep = ctx.cache.get("dep_a")
-    if dep is not None:
-        by = dep.extras.get("by_supplier")
-        if by is not None:
-            out += [s for s in by["supplier"].head(4)]
-    for s in ("CHN", "RUS", "USA"):
-        if s not in out:
-            out.append(s)
-    return [s for s in out if s not in (ctx.a, ctx.b)][:6]
+    """Whom to cut: :func:`samarkand.methods.summary.cutoff_candidates` for the pair (the one definition)."""
+    return summary.cutoff_candidates(ctx.a, ctx.year, flows=ctx.flows, exclude=(ctx.b,), screen=ctx.cache.get("dep_a"))
 
 
 def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: float = 1.0,
@@ -251,36 +243,26 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
     if diversion is not None:
         kw["diversion"] = diversion
     if cut:  # one scenario, as asked (dashboard form)
-        scen = [cut]
-    else:   # the brief: each main supplier cut alone, ranked by shortfall
-        scen = [[s] for s in stress_candidates(ctx)]
-    results = []
-    for c in scen:
-        r = run(sec, f"Cut-off of {'+'.join(c)} supplies to {ctx.a} ({ctx.year})",
-                lambda c=c: stress.stress(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw),  # type: ignore[misc]
+        r = run(sec, f"Cut-off of {'+'.join(cut)} supplies to {ctx.a} ({ctx.year})",
+                lambda: stress.stress(ctx.a, cut=cut, year=ctx.year, flows=ctx.flows, **kw),
                 flow_based=True, ctx=ctx)
-        if r is not None:
-            results.append(("+".join(c), r))
-        if ctx.flows_problem:
-            break
-    # keep the provenance readable: one entry for the method (the scenarios differ only in 'cut')
-    if len(results) > 1:
-        sec.provenance = [p for p in sec.provenance if not p[0].startswith("Cut-off of ")]
-        prov: dict[str, Any] = dict(results[0][1].provenance)
-        prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
-        sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
+        results = [] if r is None else [("+".join(cut), r)]
+        summ = pd.DataFrame([{"cut": c, **x.extras["totals"].iloc[0].to_dict()} for c, x in results])
+        worst_table = r.table if r is not None else None
+    else:   # each main supplier cut alone, ranked by shortfall: the one function every surface uses
+        r = run(sec, f"Supplier cut-offs of {ctx.a} ({ctx.year})",
+                lambda: summary.supplier_cutoffs(ctx.a, ctx.year, flows=ctx.flows, exclude=(ctx.b,),
+                                                 screen=ctx.cache.get("dep_a"), **kw),
+                flow_based=True, ctx=ctx)
+        summ = r.table if r is not None else pd.DataFrame()
+        results = list(zip(summ["cut"], [r] * len(summ))) if r is not None else []
+        worst_table = r.extras["worst_products"] if r is not None else None
     if not results:
         _material_stress(sec, ctx, cut or ["CHN"], share_cut)
         if not cut:
             _corridors(sec, ctx)
         return sec
-    rows = []
-    for cut_name, r in results:
-        tot = r.extras["totals"].iloc[0].to_dict()
-        rows.append({"cut": cut_name, **tot})
-    summ = pd.DataFrame(rows).sort_values("shortfall_usd", ascending=False, ignore_index=True)
     worst_cut = summ.iloc[0]["cut"]
-    worst = dict(results)[worst_cut]
     if len(results) > 1:
         sec.paragraphs.append(
             f"Each of {len(results)} suppliers is cut off alone (share cut {share_cut:.0%}); the remaining suppliers "
@@ -303,7 +285,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
         sec.headlines.append(Headline(f"Shortfall if {worst_cut} cuts {ctx.a}",
                                       headline_money(t0["shortfall_usd"]),
                                       f"of {headline_money(t0['lost_usd'])} lost", sec.id))
-    t = worst.table
+    t = worst_table
     sec.tables.append(Table(f"Cut-off of {worst_cut}: products ranked by shortfall", t[cols(t, *STRESS_COLUMNS)],
                             "no_alternative: no remaining supplier exports the product to third countries.",
                             max_rows=15))
