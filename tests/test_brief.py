@@ -43,7 +43,7 @@ def shipped_rows() -> pd.DataFrame:
 
 def test_headline_title_and_every_section(shipped_brief):
     b, html = shipped_brief
-    assert "<h1 id=\"headline\">EU27 and Kazakhstan: building strategic autonomy together</h1>" in html
+    assert "<h1 id=\"headline\">EU27 and Kazakhstan: a strategic-autonomy brief</h1>" in html
     for sid in SECTION_IDS:
         assert f'id="{sid}"' in html, sid
     # every pillar computed on the shipped data, no section failed
@@ -234,7 +234,7 @@ def test_cli_writes_the_brief(home, tmp_path):
     r = run_cli("brief", "EU27", "KAZ", "-o", str(out), home=home)
     assert r.returncode == 0, r.stderr
     html = out.read_text("utf-8")
-    assert "EU27 and Kazakhstan: building strategic autonomy together" in html
+    assert "EU27 and Kazakhstan: a strategic-autonomy brief" in html
     assert "Done" in r.stderr and "Critical raw materials" in r.stderr   # the progress and the section list
 
 

@@ -219,7 +219,7 @@ def test_brief_offline_every_section_and_chart(tmp_path, browser):
     assert blocked == [] and errors == []
     for sid in ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]:
         assert pg.locator(f"section#{sid}").count() == 1, sid
-    assert pg.locator("h1#headline").inner_text() == "EU27 and Kazakhstan: building strategic autonomy together"
+    assert pg.locator("h1#headline").inner_text() == "EU27 and Kazakhstan: a strategic-autonomy brief"
     for fid in ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
                 "stress-materials", "corridor-links",
                 "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]:

@@ -33,6 +33,9 @@ class Headline:
     value: str
     detail: str = ""
     section: str = ""
+    message: str = ""                       # the figure as one plain sentence, for the key messages
+    stake: float | None = None              # what is at stake (USD or EUR), to order the key messages
+    caveat: str = ""                        # shown on the card and after the key message
 
 
 TEXT_CUT = 60                               # a text cell longer than this is cut; the full text is its title
