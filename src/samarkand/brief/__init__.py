@@ -192,7 +192,9 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
         ds_line += f" — {ctx.flows_problem}"
     cmd = command or f"samarkand brief {ctx.a} {ctx.b}" + (f" --year {ctx.year}" if ctx.year else "") + \
         (f" --dataset {ctx.dataset}" if ctx.dataset and not ctx.shipped else "") + " -o brief.html"
-    return _env().get_template("brief.html.j2").render(
+    from samarkand.brief.readers import for_readers
+
+    return for_readers(_env().get_template("brief.html.j2").render(
         title=brief.title, version=__version__, plotly_version=plotly.__version__,
         subtitle=(f"A strategic-autonomy brief: dependencies, partnership, stress tests, critical raw materials "
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
@@ -202,7 +204,7 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
         plotly_js=F.plotly_js() if include_plotlyjs else "",
         sections=brief.sections, headlines=brief.headlines(), messages=brief.key_messages(), limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd))
 
 
 def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from samarkand.brief import figures as F
 from samarkand.brief import pillars
+from samarkand.brief.readers import for_readers
 from samarkand.brief.sections import Context, Notice, Section, make_context
 from samarkand.web.api import computed
 from samarkand.web.cache import CACHE, ResultCache, make_key
@@ -94,7 +95,7 @@ def render_page(name: str, values: dict[str, Any], nav: str, build: Build) -> st
 
     html = render("page.html.j2", name, nav, ctx=ctx, sections=sections, figure_divs=divs,
                   status_label=STATUS_LABEL, **extra)
-    return scrub_paths(html)          # a method's note or notice may quote a file; the page names it only
+    return for_readers(scrub_paths(html))    # a note may quote a file or a repository: the page says what it was
 
 
 def pair(a: str, b: str, year: int | None, dataset: str | None, **options: Any) -> dict[str, Any]:
@@ -245,7 +246,7 @@ def check_page(request: Request, text: Annotated[str, Query(max_length=1000)] = 
         sec = claim_section(text, year, dataset) if text.strip() else None
         html = render("check.html.j2", "check", nav_query(request.query_params), text=text, sec=sec,
                       figure_divs={}, status_label=_status_label())
-        return scrub_paths(html)
+        return for_readers(scrub_paths(html))
 
     return HTMLResponse(CACHE.get_or_compute(make_key("page", "check", {"text": text.strip(), "year": year,
                                                                         "dataset": dataset}), make))
