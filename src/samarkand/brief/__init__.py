@@ -23,6 +23,8 @@ SECTION_TITLES = {
     "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
     "stress": "Stress tests", "crm": "Critical raw materials", "energy": "Energy", "norms": "Norms", "limits":
     "What the data cannot say", "sources": "Sources and methods"}
+MAIN_TABLES = 2      # tables shown open in each section of the brief; the rest under "more tables"
+TOP_ROWS = 5         # rows shown before "show all" in the brief (the dashboard shows each table's max_rows)
 STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing", "error": "error"}
 
 
@@ -202,7 +204,8 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
                "shipped reference data; each section lists the data behind it."),
         css=asset_text("style.css") + extra_css, geo_assets_js=F.geo_assets_js(),
         plotly_js=F.plotly_js() if include_plotlyjs else "",
-        sections=brief.sections, headlines=brief.headlines(), messages=brief.key_messages(), limits=brief.limits(), figure_divs=divs,
+        sections=brief.sections, headlines=brief.headlines(), messages=brief.key_messages(),
+        main_tables=MAIN_TABLES, top_rows=TOP_ROWS, limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd))
 
