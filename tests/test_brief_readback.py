@@ -42,7 +42,8 @@ def check_table(t: Table, header: list[str], rows: list[list[str]]) -> int:
     n = 0
     for i, shown_row in enumerate(rows):
         assert len(shown_row) == len(kinds), t.title              # no hidden columns
-        for j, (shown, kind) in enumerate(zip(shown_row, kinds)):
+        row_kinds = t.row_kinds(tuple(t.frame.iloc[i]), kinds)
+        for j, (shown, kind) in enumerate(zip(shown_row, row_kinds)):
             value = t.frame.iat[i, j]
             if kind in ("text", "bool"):
                 continue
@@ -104,6 +105,12 @@ def test_pair_indicators_and_trends_keep_their_digits(brief):
             for j, k in enumerate(t.kinds()):
                 if k == "count":
                     assert all(re.fullmatch(r"[\d,]+|—", row[j][0]) for row in t.rows()), (t.title, j)
+    # a count among the pair indicators ('dependent_products') shows as a whole number, not "11.0"
+    counts = pair.frame[pair.frame["indicator"].astype(str).str.endswith("products")]
+    assert len(counts)
+    shown = {r[0][0] + r[1][0]: r[list(pair.frame.columns).index("value")][0] for r in pair.rows()}
+    for ind, eco, v in zip(counts["indicator"], counts["economy"], counts["value"]):
+        assert shown[ind + eco] == f"{int(v):,}", (ind, shown[ind + eco])
 
 
 def test_every_number_of_every_dashboard_page_reads_back(home, brief):

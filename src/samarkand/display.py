@@ -13,7 +13,7 @@ kind       shown as                                    promise
 money      3 significant digits, k / m / bn / tn       relative 0.5 % (0.05 % from 1,000 up)
 tonnes     3 significant digits, t / kt / Mt / Gt      relative 0.5 %
 share      percent: 1 decimal, 2 significant below 1 % absolute 0.05 points (finer below 1 %)
-index      3 decimals (2 significant below 0.001)      absolute 0.0005
+index      3 decimals; 1 from 10 up                    absolute 0.0005; 0.05 from 10 up
 ratio      3 significant digits                        relative 0.5 %
 count      whole number, thousands separated           exact (to the unit)
 year       four digits                                 exact
@@ -218,8 +218,8 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
     if kind == "share":
         tol = 0.0005 if abs(value) >= 0.01 else max(abs(value) * 0.05, 1e-12)
         return abs(got - value) <= tol + 1e-12
-    if kind == "index":
-        tol = 0.0005 if abs(value) >= 0.001 else abs(value) * 0.05
+    if kind == "index":   # 3 decimals; 1 decimal from 10 up (an index on a 0–100 scale, e.g. the TCI)
+        tol = 0.05 if abs(value) >= 10 else 0.0005 if abs(value) >= 0.001 else abs(value) * 0.05
         return abs(got - value) <= tol + 1e-12
     if kind in ("count", "year"):
         return abs(got - value) <= 0.5

@@ -62,6 +62,18 @@ class Table:
         return [_OLD_KINDS.get(self.formats.get(c, ""), self.formats.get(c)) or display.kind_of(c, self.frame[c])
                 for c in self.frame.columns]
 
+    def row_kinds(self, rec: Any, kinds: list[str]) -> list[str]:
+        """The kinds for one row: a long table ('indicator', 'value') formats each value by its indicator's kind
+        (a count of products is a count, an intensity a ratio), never one kind for the whole column."""
+        cols = list(self.frame.columns)
+        if "indicator" in cols and "value" in cols and "value" not in self.formats:
+            out = list(kinds)
+            ind = rec[cols.index("indicator")]
+            out[cols.index("value")] = display.kind_of(str(ind), 0.0) if isinstance(ind, str) else kinds[
+                cols.index("value")]
+            return out
+        return kinds
+
     def rows(self, limit: int | None = None) -> list[list[tuple[str, Any, str]]]:
         """[(display text, sort key, full text)] per cell for the first ``limit`` rows (default: all); the sort key
         keeps numbers sortable in the dashboard; long texts are cut, the full text goes in the cell's title."""
@@ -70,7 +82,7 @@ class Table:
         out = []
         for rec in frame.itertuples(index=False):
             row = []
-            for v, k in zip(rec, kinds):
+            for v, k in zip(rec, self.row_kinds(rec, kinds)):
                 full = fmt_cell(v, k)
                 short = full if len(full) <= TEXT_CUT or k != "text" else full[:TEXT_CUT - 1].rstrip() + "…"
                 row.append((short, sort_key(v), full if short != full else ""))
