@@ -50,3 +50,9 @@ def test_no_builder_text_on_the_pages_and_the_brief(client, path):
     r = client.get(path)
     assert r.status_code == 200
     assert builder_phrases(r.text) == []
+
+
+def test_form_markup_survives_the_path_scrubber(client):
+    """The stress form's domain menu: '</option>' is markup, not a path (it showed as 'all products<…/option>')."""
+    r = client.get("/stress")
+    assert "<…/" not in r.text and '<option value="">all products</option>' in r.text

@@ -8,6 +8,7 @@ what kind of source it was (a third-party copy, a shipped fact table) and the or
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 _SCRIPT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>)", re.S | re.I)
 _HEX = r"[0-9a-f]{6,40}"
@@ -41,10 +42,19 @@ def for_text(text: str) -> str:
     return text
 
 
-def for_readers(html: str) -> str:
-    """A rendered page with :func:`for_text` applied outside its scripts."""
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+def for_readers(html: str, text_only: Callable[[str], str] | None = None) -> str:
+    """A rendered page with :func:`for_text` applied outside its scripts and styles; ``text_only`` (e.g. the web's
+    path scrubber) is applied to the text between tags only, so that it cannot take '</option>' for a path."""
+    def clean(part: str) -> str:
+        if text_only is not None:
+            part = "".join(t if j % 2 else text_only(t) for j, t in enumerate(_TAG.split(part)))
+        return for_text(part)
+
     parts = _SCRIPT.split(html)
-    return "".join(p if i % 2 else for_text(p) for i, p in enumerate(parts))
+    return "".join(p if i % 2 else clean(p) for i, p in enumerate(parts))
 
 
 __all__ = ["for_readers", "for_text"]

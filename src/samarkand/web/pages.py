@@ -95,7 +95,7 @@ def render_page(name: str, values: dict[str, Any], nav: str, build: Build) -> st
 
     html = render("page.html.j2", name, nav, ctx=ctx, sections=sections, figure_divs=divs,
                   status_label=STATUS_LABEL, **extra)
-    return for_readers(scrub_paths(html))    # a note may quote a file or a repository: the page says what it was
+    return for_readers(html, scrub_paths)    # a note may quote a file or a repository: the page says what it was
 
 
 def pair(a: str, b: str, year: int | None, dataset: str | None, **options: Any) -> dict[str, Any]:
@@ -246,7 +246,7 @@ def check_page(request: Request, text: Annotated[str, Query(max_length=1000)] = 
         sec = claim_section(text, year, dataset) if text.strip() else None
         html = render("check.html.j2", "check", nav_query(request.query_params), text=text, sec=sec,
                       figure_divs={}, status_label=_status_label())
-        return for_readers(scrub_paths(html))
+        return for_readers(html, scrub_paths)
 
     return HTMLResponse(CACHE.get_or_compute(make_key("page", "check", {"text": text.strip(), "year": year,
                                                                         "dataset": dataset}), make))
@@ -264,6 +264,7 @@ def claim_section(text: str, year: int | None, dataset: str | None) -> Section:
     detail = f"{v['figure']} ({v['source']})" if v["figure"] else "no figure in the data settles it"
     sec.headlines.append(Headline("Verdict", str(v["verdict"]), detail, sec.id))
     sec.paragraphs.append(str(v["explanation"]))
+    sec.notes[:] = [n for n in sec.notes if n != str(v["explanation"])]     # said once, above the evidence
     ev = res.table
     sec.tables.append(Table("Evidence, with its source", ev[[c for c in ("claimed", "measure", "year", "period",
                                                                         "figure", "grade", "label", "source")
