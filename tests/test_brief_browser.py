@@ -76,8 +76,10 @@ def test_show_all_works_offline(offline_brief):
     tid = pg.evaluate("document.querySelector('input.showall').id")
     table = pg.locator(f"input#{tid} ~ .tablewrap table")
     total = table.locator("tbody tr").count()
-    visible = lambda: pg.evaluate(f"""() => Array.from(document.querySelectorAll('#{tid} ~ .tablewrap tbody tr'))
-        .filter(r => getComputedStyle(r).display !== 'none').length""")   # noqa: E731
+    def visible() -> int:
+        return pg.evaluate(f"""() => Array.from(document.querySelectorAll('#{tid} ~ .tablewrap tbody tr'))
+            .filter(r => getComputedStyle(r).display !== 'none').length""")
+
     before = visible()
     assert before < total
     pg.click(f"label[for={tid}]")

@@ -59,7 +59,7 @@ def test_neutral_title_and_eu_content_only_as_such(briefs, a, b, eu):
 
 def test_the_pairs_own_figures_take_their_place(briefs):
     """USA–CHN: China's share of global supply (its own figure), without the EU's sourcing share on the card."""
-    br, page = briefs[("USA", "CHN")]
+    br, _ = briefs[("USA", "CHN")]
     crm = next(s for s in br.sections if s.id == "crm")
     card = next(h for h in crm.headlines if h.label == "CHN's largest share of global supply")
     assert "EU sourcing" not in card.detail
@@ -93,7 +93,6 @@ def test_key_messages_first_ordered_by_stake(briefs, a, b, eu):
 def test_given_title_replaces_the_neutral_one(tmp_path):
     from samarkand.brief import Brief
 
-    br, _ = None, None
     from samarkand.brief.sections import make_context
 
     ctx = make_context("EU27", "KAZ")

@@ -7,7 +7,6 @@ import re
 
 import pandas as pd
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from samarkand import reference

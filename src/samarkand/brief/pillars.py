@@ -80,8 +80,9 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
         + f", imports/exports > {thr.get('ratio')}); together they account for {headline_money(value)} of extra-"
         f"{ctx.a} imports.")
     by = res.extras.get("by_supplier")
-    main = (f"; {by.iloc[0]['supplier']} is the main supplier of {display.share(by.iloc[0]['share_of_dependent_imports'])}"
-            " of that value" if by is not None and not by.empty else "")
+    main = (f"; {by.iloc[0]['supplier']} is the main supplier of "
+            f"{display.share(by.iloc[0]['share_of_dependent_imports'])} of that value"
+            if by is not None and not by.empty else "")
     sec.headlines.append(Headline(
         f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
         f"{headline_money(value)} of extra-{ctx.a} imports", sec.id,
@@ -482,7 +483,8 @@ def crm_section(ctx: Context) -> Section:
                  f"Where {P_name}'s share of EU sourcing is below its share of global supply, there is room "
                  "to grow.")
         sec.tables.append(Table(f"{P_name}'s place, by material and stage"
-                                + ("" if eu_side(ctx) else " (global supply; EU sourcing columns: the EU's view)"), p, "…_if: the EU's concentration "
+                                + ("" if eu_side(ctx) else " (global supply; EU sourcing columns: the EU's view)"),
+                                p, "…_if: the EU's concentration "
                                 f"if {P}'s share of EU sourcing rose to its share of global supply.",
                                 max_rows=25))
     return sec

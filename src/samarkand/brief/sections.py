@@ -17,7 +17,6 @@ import pandas as pd
 
 from samarkand import display, economies
 from samarkand.errors import DataError, InfeasibleError, InputError, NotInStoreError, SamarkandError
-from samarkand.formatting import headline_money
 from samarkand.provenance import Result
 
 FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS22 --release 202501 --years 2022 "
