@@ -10,11 +10,16 @@ from __future__ import annotations
 from samarkand import display
 from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, run
-from samarkand.formatting import headline_money as money
 from samarkand.methods import energy as energy_methods
 from samarkand.methods.uranium import uranium
 
 TRANSIT = "RUS"
+
+
+def money(v: float | None, currency: str = "USD") -> str:
+    """Money on cards and in sentences: :func:`samarkand.display.money` (3 significant digits), 'n/a' for none."""
+    return "n/a" if v is None else display.money(float(v), currency)
+
 BACKTEST_BASE = 2021          # the last year before the EU's embargo on Russian seaborne crude (Dec 2022)
 HISTORY_YEARS = 10
 LABEL = {"crude": "crude", "lng": "LNG"}

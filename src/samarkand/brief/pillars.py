@@ -12,13 +12,18 @@ from samarkand import display
 from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
 from samarkand.economies import EU_CODES, is_eu
-from samarkand.formatting import headline_money
 from samarkand.methods import alignment, corridors, crm, stress, summary
 from samarkand.methods.agrifood import partner_view as agrifood_view
 from samarkand.methods.cbam import cbam
 from samarkand.methods.dependencies import dependencies
 from samarkand.methods.material_view import material_view
 from samarkand.methods.partnership import ScreenMethod, partnership
+
+
+
+def headline_money(v: float | None, currency: str = "USD") -> str:
+    """Money on cards and in sentences: :func:`samarkand.display.money` (3 significant digits), 'n/a' for none."""
+    return "n/a" if v is None else display.money(float(v), currency)
 
 
 # --- dependencies --------------------------------------------------------------------------------------------
@@ -111,7 +116,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
     if by is not None and not by.empty:
         top = by.iloc[0]
         sec.headlines.append(Headline(f"Main supplier of {ctx.a}'s dependent imports", str(top["supplier"]),
-                                      f"{top['share_of_dependent_imports']:.0%} of dependent import value "
+                                      f"{display.share(top['share_of_dependent_imports'])} of dependent import value "
                                       f"({int(top['n_products'])} products)", sec.id))
         sec.tables.append(Table(f"On whom: {ctx.a}'s dependent imports grouped by main supplier", by,
                                 "dependent_imports_usd: extra imports of the products whose main supplier is this "
@@ -369,7 +374,7 @@ def _material_stress(sec: Section, ctx: Context, cut: list[str], share_cut: floa
     if len(hit):
         top = hit.iloc[0]
         sec.headlines.append(Headline(f"EU sourcing short if {label} stops (CRM study)",
-                                      f"{top['material']} {top['shortfall_share']:.0%}",
+                                      f"{top['material']} {display.share(top['shortfall_share'])}",
                                       f"largest shortfall share ({top['stage']}); {len(hit)} material-stages hit",
                                       sec.id))
         d = hit.assign(label=hit["material"] + " (" + hit["stage"].astype(str) + ")")
@@ -389,7 +394,7 @@ def _corridors(sec: Section, ctx: Context) -> None:
     if cor is not None:
         c = cor.table.iloc[0]
         sec.headlines.append(Headline("Kazakh crude exports that could still leave with Russian transit closed",
-                                      f"{c['share_of_current_exports_still_leaving']:.0%}",
+                                      display.share(c['share_of_current_exports_still_leaving']),
                                       f"max flow {c['max_flow_before']:g} → {c['max_flow_after']:g} {c['unit']}; "
                                       f"current exports {c['current_exports']:g} {c['unit']}", sec.id))
         sec.paragraphs.append(

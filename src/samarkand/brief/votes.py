@@ -54,7 +54,8 @@ def human_rights_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS
     if len(main) >= 2:
         first, last = main.iloc[0], main.iloc[-1]
         sec.headlines.append(Headline(
-            f"Human-rights votes: {a} with {ref}", f"{display.share(first['identical_share'])} → {display.share(last['identical_share'])}",
+            f"Human-rights votes: {a} with {ref}",
+            f"{display.share(first['identical_share'])} → {display.share(last['identical_share'])}",
             f"identical votes, {first['period']} → {last['period']} ({int(first['n_roll_calls'])} and "
             f"{int(last['n_roll_calls'])} roll calls); data end in {LAST_YEAR}", sec.id,
             message=f"On human-rights resolutions in the UN General Assembly, {display_name(a)} voted as {ref} did "
