@@ -187,8 +187,8 @@ def test_richer_with_imported_baci(home, tmp_path):
 
     html = htmllib.unescape(render_html(b))
     assert f"flows dataset '{info.name}'" in html
-    # default dataset is now the import
-    assert assemble("EU27", "KAZ", only=["dependencies"]).ctx.dataset == info.name
+    # importing does not change the default dataset (issue 17): still the shipped one
+    assert assemble("EU27", "KAZ", only=["dependencies"]).ctx.dataset == "baci-crm"
 
 
 def test_bad_input(home):

@@ -188,3 +188,103 @@ def test_supply_risk_reproduction(year, tolerance, stated):
     share = float(((t["sr_samarkand"] - t["sr_published"]).abs() <= tolerance + 1e-9).mean())
     assert pct(share) == stated
     said(f"{year} supply risk within ±{tolerance:g} for {stated}")
+
+
+# --- energy, uranium, CBAM and UN votes ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def crude() -> pd.DataFrame:
+    """Extra-EU27 crude imports (HS 270900) by supplier, in the years the README speaks of."""
+    f = pd.read_parquet(reference.path("flows_baci_crm"))
+    f = f[(f["hs6"] == "270900") & f["importer"].isin(EU27_2024) & ~f["exporter"].isin(EU27_2024)]
+    return f.groupby(["year", "exporter"])[["value_usd", "quantity_t"]].sum()
+
+
+def test_crude_suppliers_and_transit(crude):
+    import samarkand as sk
+    from samarkand.methods import energy
+
+    v = crude.loc[YEAR, "value_usd"].sort_values(ascending=False)
+    share = v / v.sum()
+    assert list(share.index[:3]) == ["USA", "NOR", "KAZ"]            # Kazakhstan third
+    for iso, text in (("KAZ", "11.1 % of extra-EU crude imports"), ("USA", "16.7 %"), ("NOR", "13.0 %")):
+        said(text if iso == "KAZ" else f"{text}")
+        assert pct(share[iso]) in text
+    # share of Kazakh export volume crossing Russia: measured route volumes of the corridor table
+    links = reference.load("corridors")
+    links = links[(links["commodity"] == "crude") & links["export_throughput"].notna()]
+    crosses = links["countries_crossed"].str.split(";").map(lambda cs: "RUS" in cs)
+    tau = links.loc[crosses, "export_throughput"].sum() / links["export_throughput"].sum()
+    said(f"About {round(100 * tau)} % of Kazakh crude export volume crosses Russia")
+    transit = tau * v["KAZ"] / v.sum()
+    said(f"so {pct(transit)} of extra-EU crude imports transit Russia, beside the {pct(share['RUS'])} bought")
+    got = energy.exposure("EU27", YEAR, via="RUS", commodity="crude").extras["totals"].iloc[0]
+    assert got["transit_share_of_imports"] == pytest.approx(transit, rel=1e-9)
+    assert got["direct_from_RUS_share"] == pytest.approx(share["RUS"], rel=1e-9)
+    assert sk.dependencies("EU27", YEAR, domain="energy").table.set_index("hs6").loc["270900", "top_supplier"] == "USA"
+
+
+def test_backtest_of_the_russian_crude_cut(crude):
+    from samarkand.methods import energy
+
+    t = crude["quantity_t"]
+    lost = t.loc[(2021, "RUS")] - t.loc[(2024, "RUS")]
+    others = t.drop("RUS", level="exporter")
+    added = others.loc[2024].sum() - others.loc[2021].sum()
+    said(f"predicted that other suppliers would replace all {t.loc[(2021, 'RUS')] / 1e6:.1f} Mt of Russian crude")
+    said(f"Russian supply actually fell by {lost / 1e6:.1f} Mt and other suppliers added {added / 1e6:.1f} Mt")
+    s = energy.backtest("EU27", "RUS", commodity="crude", base_year=2021, outcome_year=2024).extras["summary"].iloc[0]
+    assert s["lost_actual_t"] == pytest.approx(lost)
+    assert s["replaced_actual_net_t"] == pytest.approx(added)
+    assert s["replaced_predicted_t"] == pytest.approx(t.loc[(2021, "RUS")])
+    said(f"(rank correlation {s['rank_correlation']:.2f})")
+
+
+def test_uranium_share():
+    from samarkand.methods.uranium import uranium
+
+    rows = reference.load("uranium_eu_origin")
+    rows = rows[(rows["year"] == 2022) & (rows["origin"] == "KAZ") & (rows["preferred"] == 1)]
+    assert len(rows) == 1
+    said(f"Kazakhstan supplied {pct(rows['share'].iloc[0])} of the natural uranium delivered to EU utilities in 2022")
+    got = uranium("EU27").table
+    got = got[(got["year"] == 2022) & (got["origin"] == "KAZ")]
+    assert got["share"].iloc[0] == pytest.approx(rows["share"].iloc[0])
+    world = reference.load("uranium_world_production")
+    world = world[(world["revision"] == "latest WNA revision") & world["iso3"].notna() & world["tonnes_u"].notna()
+                  & (world["year"] >= 2019)]
+    leaders = world.loc[world.groupby("year")["tonnes_u"].idxmax()]
+    assert sorted(leaders["year"]) == [2019, 2020, 2021, 2022, 2023, 2024] and set(leaders["iso3"]) == {"KAZ"}
+    said("is the first mine producer in the world every year since 2019")
+
+
+def test_cbam_range_as_the_method_gives_it():
+    import samarkand as sk
+
+    by_year = sk.cbam("KAZ", years=[2026, 2034]).extras["by_year"].set_index("year")
+
+    def m(x: float) -> str:
+        return f"{x / 1e6:.1f}"
+
+    for y in (2026, 2034):
+        r = by_year.loc[y]
+        said(f"EUR {m(r['cost_eur'])} m in {y} (range {m(r['cost_low_eur'])}–{m(r['cost_high_eur'])} m)"
+             if y == 2026 else f"EUR {m(r['cost_eur'])} m in {y} ({m(r['cost_low_eur'])}–{m(r['cost_high_eur'])} m)")
+
+
+def test_human_rights_votes_by_hand():
+    """Identical votes of KAZ with DEU and CHN on roll calls coded hr, counted with pandas on the shipped tables."""
+    votes = reference.load("un_votes")
+    calls = reference.load("un_roll_calls")
+    hr = set(calls.loc[calls["hr"].astype(bool), "rcid"])
+    v = votes[votes["rcid"].isin(hr)].pivot_table(index="rcid", columns="iso3", values="vote", aggfunc="first")
+    year = calls.set_index("rcid")["year"]
+    for other, stated in (("DEU", ("59.7 %", "37.0 %")), ("CHN", ("36.4 %", "81.0 %"))):
+        both = v[["KAZ", other]].dropna()
+        yrs = year.reindex(both.index)
+        same = both["KAZ"] == both[other]
+        early = same[(yrs >= 1992) & (yrs <= 1999)].mean()
+        late = same[(yrs >= 2010) & (yrs <= 2019)].mean()
+        assert (pct(early), pct(late)) == stated
+    said("Kazakhstan voted as Germany on 59.7 % of human-rights roll calls in 1992–1999 and on 37.0 % in 2010–2019, "
+         "as China on 36.4 % and then 81.0 %")

@@ -72,8 +72,10 @@ def test_reimport_refused_then_replaced_atomically(cli, home, baci_zip):
 def test_years_filter_and_default_dataset(home, baci_zip):
     import_file(baci_zip, home=home, years=[2023])
     s = Store(home)
-    assert s.info().name == "baci-hs22-v202501" and s.info().years == [2023]
-    assert s.flows().years() == [2023]
+    assert s.info().name == "baci-crm"                  # importing does not change the default (issue 17)
+    assert s.info("baci-hs22-v202501").years == [2023]
+    s.set_default("baci-hs22-v202501")
+    assert s.info().name == "baci-hs22-v202501" and s.flows().years() == [2023]
 
 
 def test_every_baci_country_code_maps_to_its_iso3():
@@ -213,5 +215,5 @@ def test_dataset_selection_never_merges(home, baci_zip, tmp_path):
     import_file(baci_zip, home=home, name="b", years=[2023])
     s = Store(home)
     assert s.flows("a").years() == [2022] and s.flows("b").years() == [2023]
-    assert s.info().name == "b"                         # most recent import is the default
+    assert s.info().name == "baci-crm"                  # the default stays the shipped one until chosen
     assert s.flows("baci-crm").info.shipped

@@ -37,10 +37,12 @@ _MASS = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 # column name → kind: the first rule that matches wins (names are the methods' documented columns)
 _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
-    (r"slope|_per_year$|^ci95_", "ratio"),           # a rate per year, not a year
+    (r"slope|_per_year$|^ci95_", "ratio"),             # a slope per year is a rate, not a year
     (r"(^|_)years?$|_year$|^year_", "year"),
-    (r"(^|_)(n|count|rank|roll_calls|products|members)$|^n_|_count$|^rank_|^years_met$", "count"),
+    (r"(^|_)(n|count|rank|roll_calls|products|members|opportunities)$|^n_|_count$|^rank_|^years_met$", "count"),
     (r"^products_hit$|^no_alternative$|^n[a-z]+_(products|suppliers)$", "count"),  # bool columns stay bool
+    (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes
+    (r"share.*_t$", "share"),                          # a share of tonnes is a share
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),
     (r"share|payable|kept|_pct$|^pct_|agreement|cohesion|coverage", "share"),
     (r"hhi|(^|_)(sr|ei|index|tci|hhi_wgi)$|_index$|supply_risk|economic_importance", "index"),
@@ -63,6 +65,9 @@ def kind_of(column: str, sample: Any = None) -> Kind:
     for pattern, kind in _RULES:
         if re.search(pattern, name):
             return kind
+    dtype = getattr(sample, "dtype", None)
+    if dtype is not None and dtype.kind in ("i", "u"):
+        return "count"                    # whole numbers a name says nothing about (rows, n): never "8.00"
     return "ratio"
 
 
@@ -218,7 +223,7 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
     if kind == "share":
         tol = 0.0005 if abs(value) >= 0.01 else max(abs(value) * 0.05, 1e-12)
         return abs(got - value) <= tol + 1e-12
-    if kind == "index":   # 3 decimals; 1 decimal from 10 up (an index on a 0–100 scale, e.g. the TCI)
+    if kind == "index":                   # from 10 up (TCI is 0–100) index() shows one decimal
         tol = 0.05 if abs(value) >= 10 else 0.0005 if abs(value) >= 0.001 else abs(value) * 0.05
         return abs(got - value) <= tol + 1e-12
     if kind in ("count", "year"):
@@ -232,8 +237,8 @@ def within_precision(shown: str, value: float, kind: Kind) -> bool:
     return abs(got - value) <= abs(value) * 0.005 + 1e-12
 
 
-__all__ = ["KINDS", "Kind", "count", "format_value", "index", "kind_of", "money", "parse_value", "pvalue", "ratio",
-           "share", "tonnes", "within_precision", "year"]
+__all__ = ["KINDS", "Kind", "count", "format_value", "header", "index", "kind_of", "money", "parse_value", "pvalue",
+           "ratio", "share", "tonnes", "unit_of", "within_precision", "year"]
 
 
 # --- a Result in a notebook -----------------------------------------------------------------------------------
@@ -246,7 +251,7 @@ def provenance_line(prov: Any) -> str:
     parts = []
     for key in PROVENANCE_KEYS:
         value = prov.get(key) if hasattr(prov, "get") else None
-        if value is None or value == "" or (key == "year" and prov.get("years")):
+        if value is None or value == "" or value == {} or (key == "year" and prov.get("years")):
             continue
         parts.append(f"{key}: {_prov_text(value)}")
     return " · ".join(parts)
@@ -293,8 +298,52 @@ def result_repr(result: Any) -> str:
     """A short, readable text form: shape, method, dataset and years, extras and notes counted."""
     prov = result.provenance
     rows, cols = result.table.shape
-    head = f"Result({prov.get('method', '?')}: {rows} rows × {cols} columns"
+    method = str(prov.get("method", "?"))
+    method = method if len(method) <= 40 else method[:39].rstrip() + "…"
+    head = f"Result({method}: {rows} rows × {cols} columns"
     line = provenance_line(prov)
     extras = f"; extras: {', '.join(result.extras)}" if result.extras else ""
     notes = f"; {len(result.notes)} note(s)" if result.notes else ""
     return f"{head}{extras}{notes})\n  {line}" if line else f"{head}{extras}{notes})"
+
+
+# --- column headers with their unit (the terminal; any surface that shows raw column names) -------------------
+
+_ACRONYMS = {"hhi", "hs", "hs2", "hs4", "hs6", "cn8", "rca", "tii", "tci", "wgi", "eu", "eu27", "sr", "ei", "crm",
+             "crma", "cbam", "iso3", "gdp", "un", "unga", "id", "usd", "eur", "lng", "co2", "co2e", "hsr", "pdf"}
+_UNIT_TOKENS = {"usd": "USD", "eur": "EUR", "kusd": "USD k", "musd": "USD m"}
+_KIND_UNIT = {"share": "%", "tonnes": "t"}
+
+
+def unit_of(column: str, kind: Kind) -> str | None:
+    """The unit a column's shown figures are in: 'USD' / 'EUR' (or 'EUR m' for ``…_eur_m``) for money named so,
+    '%' for shares, 't' for tonnes."""
+    tokens = str(column).lower().replace(" ", "_").split("_")
+    if kind == "money":
+        for i in range(len(tokens) - 1, -1, -1):
+            if tokens[i] in _UNIT_TOKENS:
+                scale = " m" if tokens[i + 1:i + 2] == ["m"] else ""
+                return _UNIT_TOKENS[tokens[i]] + scale
+        return None
+    if kind == "share" and tokens[-1] == "t":
+        return "% of tonnes"
+    return _KIND_UNIT.get(kind)
+
+
+def header(column: str, kind: Kind) -> str:
+    """A readable header with the unit: ``extra_imports_usd`` → 'Extra imports (USD)', ``share`` → 'Share (%)'.
+
+    A name with spaces is already written for readers ('low price'): it is kept, only the unit is added.
+    """
+    unit = unit_of(column, kind)
+    if " " in str(column):
+        return f"{column} ({unit})" if unit and f"({unit})" not in str(column) else str(column)
+    tokens = [t for t in str(column).split("_") if t]
+    mass = {"t", "tonnes", "kt", "mt"} if kind in ("tonnes", "share") else set()
+    drop = {"usd", "eur", "kusd", "musd", "pct"} | mass
+    words = [t for i, t in enumerate(tokens)
+             if t.lower() not in drop and not (t == "m" and i and tokens[i - 1].lower() in ("usd", "eur"))] or tokens
+    words = [t.upper() if t.lower() in _ACRONYMS else t for t in words]
+    label = " ".join(words)
+    label = label[:1].upper() + label[1:]
+    return f"{label} ({unit})" if unit else label

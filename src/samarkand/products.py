@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -77,17 +77,45 @@ def check_code(code: object, revisions: Sequence[str] | None = BACI_REVISIONS) -
     without a list is checked for form only); the error names close codes of the first revision.
     ``revisions=None`` checks the form only.
     """
+    raw = str(code).strip()
+    lists = {normalise_revision(r): codes(r) for r in (revisions or ())}
+    known = {r: k for r, k in lists.items() if k is not None}
+    if raw.isdigit() and len(raw) <= 4:                  # a heading (HS4) or chapter (HS2), not an HS6 code
+        raise InputError(_heading_message(raw, known))
     c = pad_hs6(code)
     if not HS6_RE.match(c):
         raise InputError(f"'{code}' is not an HS six-digit code (six digits, e.g. 810411)")
-    lists = {normalise_revision(r): codes(r) for r in (revisions or ())}
-    known = {r: k for r, k in lists.items() if k is not None}
     if not known or any(c in k for k in known.values()):
         return c
     first, first_codes = next(iter(known.items()))
-    close = difflib.get_close_matches(c, sorted(first_codes), n=3, cutoff=0.8)
-    raise InputError(f"HS code {c} does not exist in {first}"
-                     + (f"; close codes: {', '.join(close)}" if close else ""))
+    close = children(c[:4], first_codes) or difflib.get_close_matches(c, sorted(first_codes), n=3, cutoff=0.8)
+    what = f"close codes (heading {c[:4]})" if close and close[0].startswith(c[:4]) else "close codes"
+    raise InputError(f"HS code {c} does not exist in {first}" + (f"; {what}: {_listed(close)}" if close else ""))
+
+
+#: the most child codes an error message lists
+SHOWN_CHILDREN = 8
+
+
+def children(prefix: str, known_codes: Iterable[str]) -> list[str]:
+    """The HS6 codes under an HS4 heading or HS2 chapter (``prefix``), sorted: '2804' → ['280410', '280421', …]."""
+    return sorted(c for c in known_codes if c.startswith(prefix))
+
+
+def _listed(found: list[str]) -> str:
+    more = f" (+{len(found) - SHOWN_CHILDREN} more)" if len(found) > SHOWN_CHILDREN else ""
+    return ", ".join(found[:SHOWN_CHILDREN]) + more
+
+
+def _heading_message(raw: str, known: dict[str, frozenset[str]]) -> str:
+    """'2804 is an HS4 heading, not an HS6 code; its HS6 codes in HS22: 280410, 280421, …'."""
+    level, prefix = ("HS4 heading", raw.zfill(4)) if len(raw) >= 3 else ("HS2 chapter", raw.zfill(2))
+    base = f"'{raw}' is an {level}, not an HS six-digit code"
+    first, first_codes = next(iter(known.items())) if known else ("HS22", frozenset(nomenclature()["hs6"]))
+    found = children(prefix, first_codes)
+    if not found:
+        return f"{base}, and {first} has no codes under {prefix}"
+    return f"{base}; its HS6 codes in {first}: {_listed(found)}"
 
 
 def check_hs6(code: str, revision: str = "HS22") -> str:

@@ -24,7 +24,7 @@ REQUIRED_KEYS = ("method", "source", "dataset", "years", "thresholds")
 #: typed: their provenance is kept as given (with the missing keys listed in ``Provenance.missing``).  The lead
 #: empties this set once those branches are merged; any other ``samarkand.*`` module gets a ProvenanceError.
 #: A Result built outside the package (a notebook, a test) keeps what it is given, the missing keys listed.
-PENDING_MODULES = frozenset({"samarkand.methods.crm", "samarkand.methods.stress"})
+PENDING_MODULES: frozenset[str] = frozenset()
 
 
 class ProvenanceError(TypeError):
@@ -206,6 +206,27 @@ class Result:
     def without_extras(self, *names: str) -> Result:
         """The same result without the named extra tables (all of them when no name is given)."""
         return self.replace(extras={k: v for k, v in self.extras.items() if names and k not in names})
+
+    def to_frame(self) -> pd.DataFrame:
+        """The main table (a copy: the Result stays as it is)."""
+        return self.table.copy()
+
+    def plot(self) -> Any:
+        """The brief's chart for this result, as a plotly Figure (see :mod:`samarkand.charts`)."""
+        from samarkand.charts import plot
+
+        return plot(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the first rows formatted as the brief formats them, the notes and the provenance line."""
+        from samarkand.display import result_html
+
+        return result_html(self)
+
+    def __repr__(self) -> str:
+        from samarkand.display import result_repr
+
+        return result_repr(self)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: provenance, notes, rows, and each extra table's rows."""

@@ -3,7 +3,8 @@
 Layout of ``$SAMARKAND_HOME`` (default: the platform's user data dir)::
 
     catalog.json                     one entry per dataset (source, release, HS revision, years,
-                                     rows, checksum, import time, directory)
+                                     rows, checksum, import time, directory), and "default": the
+                                     dataset commands use when none is named (absent: the shipped one)
     datasets/<name>-<id>/year=YYYY/part-N.parquet   one folder per imported version (+ marker, lease)
     tmp/<id>/                        an import in progress; swept by the next import when it died
 
@@ -14,7 +15,9 @@ stays until no reader holds its lease (:mod:`samarkand.store_fs`); the store rem
 as its own.  See docs/reliability.md.  The shipped dataset (CEPII BACI flows for 30 critical-material HS6
 codes) lives inside the package and is always listed.
 
-Analyses run on one dataset at a time: :func:`open_flows` never merges datasets.
+Analyses run on one dataset at a time: :func:`open_flows` never merges datasets.  Which one, when none is
+named: ``$SAMARKAND_DATASET``, else the catalog's chosen default (``samarkand data default NAME`` or
+``data import --default``), else the shipped dataset.  Importing alone never changes it.
 """
 from __future__ import annotations
 
@@ -60,6 +63,7 @@ FLOW_SCHEMA = pa.schema([
     ("quantity_t", pa.float64()),
 ])
 SHIPPED_NAME = "baci-crm"
+DATASET_ENV = "SAMARKAND_DATASET"      # names the default dataset for this process (overrides the catalog)
 YEAR_MIN, YEAR_MAX = 1900, 2100          # a trade year outside this range is a data error
 # the largest amount (USD or tonnes) a flow may hold: sums, and sums of squares, over up to 2**53 flows stay
 # finite in float64 (max ≈ 1.8e308); anything larger is a corrupt value, not a trade flow
@@ -305,14 +309,39 @@ class Store:
         return out
 
     def info(self, name: str | None = None) -> DatasetInfo:
-        """The named dataset, or the default: the most recent import, else the shipped one."""
+        """The named dataset, or the default one (:meth:`default_name`)."""
         all_ds = self.datasets()
-        if name is None:
-            return all_ds[0]
+        wanted = self.default_name() if name is None else name
         for d in all_ds:
-            if d.name == name:
+            if d.name == wanted:
                 return d
-        raise NotInStoreError(f"no dataset named '{name}'; available: {', '.join(d.name for d in all_ds)}")
+        if name is None and os.environ.get(DATASET_ENV):
+            raise NotInStoreError(f"${DATASET_ENV} names '{wanted}', which is not in the store; available: "
+                                  f"{', '.join(d.name for d in all_ds)}")
+        raise NotInStoreError(f"no dataset named '{wanted}'; available: {', '.join(d.name for d in all_ds)}")
+
+    def default_name(self) -> str:
+        """The dataset commands use when none is named: $SAMARKAND_DATASET, else the chosen default, else the
+        shipped one.  Importing a dataset never changes it unless asked (``data import --default``)."""
+        env = os.environ.get(DATASET_ENV, "").strip()
+        if env:
+            return env
+        chosen = self._read_catalog().get("default")
+        return chosen if isinstance(chosen, str) and chosen else SHIPPED_NAME
+
+    def set_default(self, name: str) -> DatasetInfo:
+        """Make ``name`` (an imported dataset or the shipped one) the default, atomically."""
+        with self._lock():
+            cat = self._read_catalog()
+            if name != SHIPPED_NAME and name not in cat["datasets"]:
+                names = [SHIPPED_NAME, *cat["datasets"]]
+                raise NotInStoreError(f"no dataset named '{name}'; available: {', '.join(names)}")
+            if name == SHIPPED_NAME:
+                cat.pop("default", None)
+            else:
+                cat["default"] = name
+            self._write_catalog(cat)
+        return self.info(name)
 
     def flows(self, name: str | None = None) -> Flows:
         """Open one dataset's flows (never a merge of several), holding its version until the Flows is closed.
@@ -389,8 +418,9 @@ class Store:
     def import_batches(self, name: str, batches: Iterable[pa.Table], *, source: str, release: str | None,
                        hs_revision: str | dict | None, checksum: str | None, source_files: list[str],
                        replace: bool = False, notes: list[str] | None = None,
-                       coverage: dict[str, str] | None = None, keys_unique: bool = False) -> DatasetInfo:
-        """Write validated flow batches as dataset ``name``, atomically.
+                       coverage: dict[str, str] | None = None, keys_unique: bool = False,
+                       default: bool = False) -> DatasetInfo:
+        """Write validated flow batches as dataset ``name``, atomically (``default``: make it the default too).
 
         Each batch must already be in :data:`FLOW_SCHEMA` and validated by its reader (a reader raises
         DataError before yielding a bad batch); years and amounts are checked again here.  Across batches this
@@ -411,7 +441,8 @@ class Store:
             try:
                 return self._write_and_swap(name, batches, work, cat, source=source, release=release,
                                             hs_revision=hs_revision, checksum=checksum, source_files=source_files,
-                                            notes=notes, coverage=coverage, keys_unique=keys_unique)
+                                            notes=notes, coverage=coverage, keys_unique=keys_unique,
+                                            default=default)
             finally:
                 remove_owned(work)
                 remove_owned(self.home / "tmp")          # gone when empty (nothing else ever lives there)
@@ -419,7 +450,7 @@ class Store:
     def _write_and_swap(self, name: str, batches: Iterable[pa.Table], work: Path, cat: dict[str, Any], *,
                         source: str, release: str | None, hs_revision: str | dict | None, checksum: str | None,
                         source_files: list[str], notes: list[str] | None,
-                        coverage: dict[str, str] | None, keys_unique: bool) -> DatasetInfo:
+                        coverage: dict[str, str] | None, keys_unique: bool, default: bool = False) -> DatasetInfo:
         files_label = ", ".join(source_files) or None
         rows, years = _write_parts(batches, work, files_label)
         if rows == 0:
@@ -442,6 +473,8 @@ class Store:
                            directory=final_rel, source_files=source_files, notes=notes or [],
                            coverage=coverage or {})
         cat["datasets"][name] = asdict(info)
+        if default:
+            cat["default"] = name
         self._write_catalog(cat)
         self._sweep_locked(cat)                          # the old version goes now unless a reader holds it
         return info
@@ -454,6 +487,8 @@ class Store:
                 raise NotInStoreError(f"no imported dataset named '{name}'")
             self._sweep_locked(cat)                      # adopts the version if an older samarkand wrote it
             cat["datasets"].pop(name)
+            if cat.get("default") == name:               # back to the shipped dataset
+                cat.pop("default")
             self._write_catalog(cat)
             self._sweep_locked(cat)
 

@@ -43,6 +43,7 @@ def make_owned_dir(path: Path, kind: str) -> None:
 
 
 def is_marked(path: Path) -> bool:
+    """True when ``path`` is a real folder (not a symlink) that holds the store's marker file."""
     return path.is_dir() and not path.is_symlink() and (path / MARKER).is_file()
 
 
@@ -139,6 +140,7 @@ class Lease:
 
 
 def fsync_dir(path: Path) -> None:
+    """Flush a folder's entries (new, renamed files) to disk; a platform that cannot is skipped."""
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -148,6 +150,7 @@ def fsync_dir(path: Path) -> None:
 
 
 def fsync_tree(root: Path) -> None:
+    """Flush every file under ``root`` and every folder's entries to disk."""
     for dirpath, _, files in os.walk(root):
         for f in files:
             with open(os.path.join(dirpath, f), "rb") as fh:

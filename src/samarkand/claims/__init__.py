@@ -23,6 +23,8 @@ from samarkand.provenance import Result
 __all__ = ["TOLERANCES", "VERDICTS", "Claim", "check", "check_many", "parse"]
 METHOD = ("samarkand claim check: rule-based parse (EN/FR/RU); evidence on every reading the data support; "
           "verdict with the tolerances in 'thresholds'")
+#: provenance ``source`` and ``dataset`` of a check no figure answered (nothing was used)
+NO_EVIDENCE = "none: no figure from samarkand's sources answers the claim"
 
 
 def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str | None = None) -> Result:
@@ -67,8 +69,8 @@ def check(text: str, year: int | None = None, *, flows: Any = None, dataset: str
                              "figure": heads[0]["figure"], "measure": heads[0]["measure"], "year": heads[0]["year"],
                              "source": heads[0]["source"]}])
     years = sorted({int(y) for e in evidence for y in e.years_covered})
-    prov = {"method": METHOD, "source": "; ".join(sorted({e.source for e in evidence})) or None,
-            "dataset": ", ".join(sorted({e.dataset for e in evidence})) or None, "years": years,
+    prov = {"method": METHOD, "source": "; ".join(sorted({e.source for e in evidence})) or NO_EVIDENCE,
+            "dataset": ", ".join(sorted({e.dataset for e in evidence})) or NO_EVIDENCE, "years": years,
             "thresholds": dict(TOLERANCES), "verdict": verdict}
     notes = [explanation] + list(claim.gaps) + [m for m in missing if m.split(": ", 1)[-1] not in explanation]
     return Result(table, provenance=prov, extras={"verdict": summary, "assertions": pd.DataFrame(heads),
@@ -100,10 +102,10 @@ def _check_each(texts: list[str], year: int | None, shared: Any) -> Result:
         v = r.extras["verdict"].iloc[0]
         rows.append({"line": i, "claim": v["claim"], "verdict": v["verdict"], "figure": v["figure"],
                      "year": v["year"], "source": v["source"], "explanation": v["explanation"]})
-        if r.provenance["source"]:
+        if r.provenance["source"] != NO_EVIDENCE:
             sources.add(r.provenance["source"])
         years |= set(r.provenance["years"])
     table = pd.DataFrame(rows, columns=["line", "claim", "verdict", "figure", "year", "source", "explanation"])
-    return Result(table, provenance={"method": METHOD, "source": "; ".join(sorted(sources)) or None,
+    return Result(table, provenance={"method": METHOD, "source": "; ".join(sorted(sources)) or NO_EVIDENCE,
                                      "dataset": shared.info.name, "years": sorted(years),
                                      "thresholds": dict(TOLERANCES)})

@@ -44,6 +44,8 @@ class Evidence:
 
 
 class Provider(Protocol):
+    """A source of evidence: the measures it can read and how it gathers them for a claim."""
+
     name: str
     measures: frozenset[str]
 
@@ -85,8 +87,8 @@ class FlowsProvider:
 
     def gather(self, claim: Claim, ctx: Context) -> tuple[list[Evidence], list[str]]:
         wanted = [m for m in claim.readings if m in self.measures]
-        prod = claim.product
-        if not wanted or prod is None or claim.supplier is None or prod.energy:
+        prod, supplier = claim.product, claim.supplier
+        if not wanted or prod is None or supplier is None or prod.energy:
             return [], []
         if not prod.hs6:
             return [], [f"customs flows: no HS code stands for {prod.label} in samarkand's tables"]
@@ -101,28 +103,31 @@ class FlowsProvider:
         for measure in wanted:
             if measure in ("import_share", "export_destination_share") and claim.subject in (None, WORLD):
                 continue
-            ev = self._evidence(fl, measure, claim, sorted(have))
+            ev = self._evidence(fl, measure, claim, sorted(have), supplier)
             if ev is not None:
                 out.append(ev)
         return out, []
 
-    def _evidence(self, fl, measure: str, claim: Claim, codes: list[str]) -> Evidence | None:
+    def _evidence(self, fl, measure: str, claim: Claim, codes: list[str], sup: str) -> Evidence | None:
+        """One measure's shares by year for the supplier ``sup``; None when the flows hold none."""
         years = fl.years()
-        sup = claim.supplier
+        subject = claim.subject
         if measure == "world_export_share":
             df = fl.query("SELECT year, exporter AS k, SUM(value_usd) AS v FROM flows WHERE hs6 IN "
                           "(SELECT unnest(?)) AND value_usd > 0 GROUP BY 1, 2", [codes])
             label = f"share of world exports of {_codes_label(claim, codes)}"
+        elif subject is None:  # gather skips the subject's measures for a claim without one
+            return None
         else:
-            fl.con.register("claim_members", _members_by_year(claim.subject, years))
+            fl.con.register("claim_members", _members_by_year(subject, years))
             if measure == "import_share":
                 df = fl.query(
                     "SELECT f.year, f.exporter AS k, SUM(f.value_usd) AS v FROM flows f "
                     "JOIN claim_members m ON f.year = m.year AND f.importer = m.iso3 "
                     "WHERE f.hs6 IN (SELECT unnest(?)) AND f.value_usd > 0 AND NOT EXISTS (SELECT 1 FROM "
                     "claim_members x WHERE x.year = f.year AND x.iso3 = f.exporter) GROUP BY 1, 2", [codes])
-                scope = (f"extra-{claim.subject} imports" if claim.subject in BLOCS
-                         else f"{country_name(claim.subject)}'s imports")
+                scope = (f"extra-{subject} imports" if subject in BLOCS
+                         else f"{country_name(subject)}'s imports")
                 label = f"share of {scope} of {_codes_label(claim, codes)}"
             else:
                 df = fl.query(
@@ -131,7 +136,7 @@ class FlowsProvider:
                     "f.importer = m.iso3 WHERE f.hs6 IN (SELECT unnest(?)) AND f.exporter = ? AND f.value_usd > 0 "
                     "GROUP BY 1, 2", [codes, sup])
                 label = (f"share of {country_name(sup)}'s exports of {_codes_label(claim, codes)} going to "
-                         f"{claim.subject}")
+                         f"{subject}")
                 sup = "subject"
         by_year = _by_year(df, sup)
         if not by_year:
@@ -234,7 +239,8 @@ class UraniumProvider:
     module = "samarkand.methods.uranium"
 
     def gather(self, claim: Claim, ctx: Context) -> tuple[list[Evidence], list[str]]:
-        if claim.product is None or claim.product.energy != "uranium" or claim.supplier is None:
+        supplier = claim.supplier
+        if claim.product is None or claim.product.energy != "uranium" or supplier is None:
             return [], []
         try:
             mod = importlib.import_module(self.module)
@@ -244,19 +250,19 @@ class UraniumProvider:
         res = mod.uranium("EU27")
         out: list[Evidence] = []
         if claim.subject == EU:
-            out += _uranium_eu(res, claim)
-        world = _uranium_world(res, claim)
+            out += _uranium_eu(res, claim, supplier)
+        world = _uranium_world(res, supplier)
         if world is not None and (claim.subject in (WORLD, None) or "production_share" in claim.readings):
             out.append(world)
         return out, []
 
 
-def _uranium_eu(res, claim: Claim) -> list[Evidence]:
+def _uranium_eu(res, claim: Claim, supplier: str) -> list[Evidence]:
     """Origin shares of EU deliveries by year (country rows only: aggregates are never added to countries)."""
     t = res.table
     if "row_type" in t.columns:
         t = t[t["row_type"] == "country"]
-    by_year = _share_rows(t, "origin", claim.supplier)
+    by_year = _share_rows(t, "origin", supplier)
     if not by_year:
         return []
     measure = "import_share" if claim.named_measure == "import_share" else "sourcing_share"
@@ -266,11 +272,12 @@ def _uranium_eu(res, claim: Claim) -> list[Evidence]:
                      years_covered=tuple(sorted(by_year)), detail={"product": "uranium"})]
 
 
-def _uranium_world(res, claim: Claim) -> Evidence | None:
+def _uranium_world(res, supplier: str) -> Evidence | None:
+    """The supplier's share of world uranium mine production by year (WNA), None without such rows."""
     t = res.extras.get("world_production")
     if t is None or t.empty:
         return None
-    by_year = _share_rows(t, "iso3", claim.supplier)
+    by_year = _share_rows(t, "iso3", supplier)
     if not by_year:
         return None
     return Evidence(measure="production_share", label="share of world uranium mine production",

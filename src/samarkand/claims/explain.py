@@ -23,6 +23,7 @@ VERBS = {
 
 
 def name(code: str | None) -> str:
+    """How an economy code reads in a sentence: 'the EU27', 'the world', a country's name."""
     if code is None:
         return "an unnamed supplier"
     if code == EU:
@@ -33,6 +34,7 @@ def name(code: str | None) -> str:
 
 
 def figure_text(a: Assertion, g: Graded) -> str:
+    """The graded figure as the assertion states it: a share ('85.0 %'), a rank or a ratio ('×0.52')."""
     if a.kind == "share":
         return f"{g.figure:.1%}".replace("%", " %")
     if a.kind == "rank":
@@ -41,6 +43,7 @@ def figure_text(a: Assertion, g: Graded) -> str:
 
 
 def claimed_text(a: Assertion) -> str:
+    """What the claim asserts, in words: 'more than 50 %', 'rank 1', '×0.50 ('fell by half')'."""
     if a.kind == "share":
         bound = {">": "more than ", "<": "less than ", "~": "about "}.get(a.comparator, "")
         return f"{bound}{a.value:.0%}".replace("%", " %") if a.text[:1].isdigit() or a.comparator != ">" \
@@ -80,15 +83,17 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
         if claim.company and d.primary is not None and d.alternative is None:
             return (f"{claimed} for {claim.company} is close to its country's figure, not a company figure: "
                     f"{fact(claim, a, d.primary)}. samarkand has no company-level data.")
-        alt, named = d.alternative, MEASURE_WORDS.get(claim.named_measure or "")
+        named = MEASURE_WORDS.get(claim.named_measure or "")
         head = (f"On the measure named, {fact(claim, a, d.primary)}; " if d.primary is not None
                 else f"samarkand has no figure for the measure named ({named}); ")
         settle = f" ({missing[0].split(': ', 1)[-1]}.)" if d.primary is None and missing else ""
-        return head + f"the {claimed} figure matches another measure: {fact(claim, a, alt)}.{settle}"
+        return head + f"the {claimed} figure matches another measure: {fact(claim, a, _needed(d.alternative))}." \
+            + settle
     if d.verdict == "outdated":
-        return (f"{who}'s {claimed} held in {d.earlier.year} ({figure_text(a, d.earlier)}) but not in the latest "
-                f"year: {fact(claim, a, d.primary)}.")
-    p = d.primary
+        earlier = _needed(d.earlier)
+        return (f"{who}'s {claimed} held in {earlier.year} ({figure_text(a, earlier)}) but not in the latest "
+                f"year: {fact(claim, a, _needed(d.primary))}.")
+    p = _needed(d.primary)
     verb = VERBS[a.kind][d.verdict]
     reading = ("" if claim.named_measure
                else f" (read as {MEASURE_WORDS[p.evidence.measure]}: the wording names no measure)")
@@ -98,10 +103,17 @@ def explain(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
 def _elsewhere(claim: Claim, a: Assertion, d: Decision, missing: list[str]) -> str:
     """A second sentence: the nearest figure on another measure, or why that measure has none."""
     measure = d.primary.evidence.measure if d.primary else None
-    others = [g for g in d.graded if g.evidence.measure != measure and g.figure is not None]
+    others = [(g.figure, g) for g in d.graded if g.evidence.measure != measure and g.figure is not None]
     if others:
-        g = min(others, key=lambda g: abs(g.figure - a.value))
+        _, g = min(others, key=lambda fg: abs(fg[0] - a.value))
         return f" On {MEASURE_WORDS[g.evidence.measure]}: {fact(claim, a, g)}."
     if missing:
         return f" ({missing[0].split(': ', 1)[-1]}.)"
     return ""
+
+
+def _needed(g: Graded | None) -> Graded:
+    """The figure a verdict rests on (:func:`samarkand.claims.verdict.decide` sets it for that verdict)."""
+    if g is None:
+        raise ValueError("the decision lacks the figure its verdict rests on")
+    return g

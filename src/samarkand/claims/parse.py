@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from samarkand.claims import lexicon as lx
 from samarkand.errors import InputError
@@ -17,7 +17,7 @@ Measure = Literal["import_share", "sourcing_share", "production_share", "world_e
                   "export_destination_share"]
 Kind = Literal["share", "rank", "change"]
 Comparator = Literal["=", "~", ">", "<"]
-MEASURES: tuple[str, ...] = Measure.__args__  # type: ignore[attr-defined]
+MEASURES: tuple[str, ...] = get_args(Measure)
 MAX_CHARS = 1000
 YEAR_MIN, YEAR_MAX = 1990, 2049
 
@@ -182,7 +182,7 @@ def parse(text: str) -> Claim:
                          "samarkand's tables: name the supplier as a country (e.g. China, Kazakhstan) or ISO3 code")
     named, readings = _measures(low, subject, world, product, supplier, mentions)
     stage = stage_word or ("P" if _cue("processing", low) else "E" if _cue("extraction", low) else None)
-    change_of = "share" if _cue("share_word", low) else "value"
+    change_of: Literal["value", "share"] = "share" if _cue("share_word", low) else "value"
     if supplier is None:
         gaps.append("no supplier named: the claim does not say who supplies")
     return Claim(text=raw, language=language, assertions=tuple(assertions), subject=subject, supplier=supplier,
@@ -248,7 +248,7 @@ def _assertions(low: str) -> list[Assertion]:
             else:
                 pct = float(m.group(1).replace(",", ".")) / 100
                 ratio = 1 - pct if val == "down" else 1 + pct
-            approx = "~" if re.search(r"nearly|almost|about|pres de|environ|почти", m.group(0)) else "="
+            approx: Comparator = "~" if re.search(r"nearly|almost|about|pres de|environ|почти", m.group(0)) else "="
             out.append(Assertion("change", ratio, approx, m.group(0)))
             change_spans.append(m.span())
             break
@@ -379,6 +379,8 @@ def _fuzzy_product(low: str) -> lx.ProductEntry | None:
 
 @dataclass(frozen=True)
 class Mention:
+    """An economy named in the claim: its code, where the name stands in the text and the name as written."""
+
     code: str
     start: int
     end: int

@@ -22,13 +22,13 @@ figures, so a match is at best ``other-measure``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from samarkand.claims.evidence import Evidence
 from samarkand.claims.parse import Assertion, Claim
 
 Verdict = Literal["supported", "roughly", "overstated", "understated", "other-measure", "outdated", "not-checkable"]
-VERDICTS: tuple[str, ...] = Verdict.__args__  # type: ignore[attr-defined]
+VERDICTS: tuple[str, ...] = get_args(Verdict)
 TOLERANCES = {
     "supported": "|claimed − figure| ≤ max(3 points, 10 % of min(figure, 1 − figure))",
     "roughly": "|claimed − figure| ≤ max(7 points, 25 % of min(figure, 1 − figure))",
@@ -56,6 +56,9 @@ class Graded:
 
 @dataclass(frozen=True)
 class Decision:
+    """The verdict for one assertion: the figure graded first, a supported other reading, an earlier supported
+    year, and every graded figure."""
+
     verdict: str
     primary: Graded | None
     alternative: Graded | None
@@ -87,6 +90,7 @@ def grade_share(claimed: float, comparator: str, actual: float) -> str:
 
 
 def grade_rank(claimed: int, actual: int | None) -> str:
+    """The rank verdict: supported when exact, overstated when the claimed rank is better than the real one."""
     if actual is None:
         return "overstated"
     if claimed == actual:
@@ -95,6 +99,7 @@ def grade_rank(claimed: int, actual: int | None) -> str:
 
 
 def grade_change(claimed: float, actual: float) -> str:
+    """The change verdict on ratios new/old: supported within ±10 % of the actual ratio, roughly within ±25 %."""
     if actual <= 0:
         return "overstated"
     r = claimed / actual
@@ -119,25 +124,29 @@ def grade(ev: Evidence, a: Assertion, claim: Claim, year: int | None = None) -> 
     """Grade one evidence figure against one assertion, for ``year`` (default: the claim's or the latest)."""
     y = year if year is not None else _target_year(ev, claim)
     row = ev.by_year.get(y) if y is not None else None
-    if row is None:
+    if y is None or row is None:
         return Graded(ev, y, None, "no-figure")
     note = ""
     if claim.year is not None and y != claim.year and ev.period is None:
         note = f"no figure for {claim.year} in the data: {y} shown"
     if a.kind == "share":
-        return Graded(ev, y, float(row["share"]), grade_share(a.value, a.comparator, float(row["share"])), note)
+        share = row["share"]
+        if share is None:
+            return Graded(ev, y, None, "no-figure", f"no share for {y}")
+        return Graded(ev, y, float(share), grade_share(a.value, a.comparator, float(share)), note)
     if a.kind == "rank":
-        return Graded(ev, y, row["rank"], grade_rank(int(a.value), row["rank"]), note)
+        rank = None if row["rank"] is None else int(row["rank"])
+        return Graded(ev, y, rank, grade_rank(int(a.value), rank), note)
     return _grade_change(ev, a, claim, y)
 
 
 def _grade_change(ev: Evidence, a: Assertion, claim: Claim, y: int) -> Graded:
     key = "share" if claim.change_of == "share" else "value"
     base = claim.base_year if claim.base_year is not None else y - 1
-    old, new = ev.by_year.get(base), ev.by_year.get(y)
-    if old is None or new is None or old.get(key) in (None, 0) or new.get(key) is None:
+    old, new = ev.by_year.get(base, {}).get(key), ev.by_year.get(y, {}).get(key)
+    if old is None or old == 0 or new is None:
         return Graded(ev, y, None, "no-figure", f"no {key} for {base} and {y}")
-    ratio = float(new[key]) / float(old[key])
+    ratio = float(new) / float(old)
     note = f"{key} {y}/{base}" + ("" if claim.base_year is not None else " (no base year named: previous year)")
     return Graded(ev, y, ratio, grade_change(a.value, ratio), note)
 

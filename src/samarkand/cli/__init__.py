@@ -35,6 +35,36 @@ def _register_all() -> None:
         mod.register(app)
 
 
+def _show_flags_plainly() -> None:
+    """Help shows boolean flags as ``--all``: Typer's ``--all <bool>`` invites ``--all true``, which fails."""
+    from typer.core import TyperOption
+
+    shown_type = TyperOption.display_type_rich
+    if getattr(shown_type, "_samarkand_flags", False):
+        return
+
+    def display_type_rich(self: TyperOption, ctx: object) -> str | None:
+        return None if self.is_flag else shown_type(self, ctx)
+
+    display_type_rich._samarkand_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from samarkand import __version__
+
+        typer.echo(f"samarkand {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", is_eager=True, callback=_version,
+                                       help="Show samarkand's version and exit.")) -> None:
+    """Measure and plan strategic autonomy between economies."""
+
+
+_show_flags_plainly()
 _register_all()
 
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from samarkand.cli.common import check_output_path
 from samarkand.errors import InputError
 
 
@@ -34,8 +35,8 @@ def register(app: typer.Typer) -> None:
         fmt: BriefFormat = typer.Option(BriefFormat.html, "--format", "-f",
                                         help="html (self-contained) or pdf (needs the 'pdf' extra: WeasyPrint, "
                                              "kaleido)"),
-        dataset: Optional[str] = typer.Option(None, "--dataset", help="Flows dataset (default: most recent import, "
-                                                                      "else the shipped baci-crm)"),
+        dataset: Optional[str] = typer.Option(None, "--dataset", help="Flows dataset (default: the one `samarkand "
+                                                                      "data default` names, else the shipped one)"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),
         title: Optional[str] = typer.Option(None, "--title", help="Title of the brief (default: a neutral one)"),
     ) -> None:
@@ -52,6 +53,7 @@ def register(app: typer.Typer) -> None:
             except ImportError as exc:
                 raise InputError("--format pdf needs WeasyPrint, which is not installed: install the 'pdf' extra "
                                  "of samarkand, or run: pip install weasyprint kaleido (or use --format html)") from exc
+        check_output_path(output, "--output/-o")
         err = Console(stderr=True)
         steps = ["context", *SECTION_ORDER, "render"]
         with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
@@ -69,7 +71,6 @@ def register(app: typer.Typer) -> None:
             html = render_html(brief) if fmt is BriefFormat.html else ""
             data = render_pdf(brief) if fmt is BriefFormat.pdf else html.encode("utf-8")
             prog.update(task, completed=len(steps), description="Done")
-        output.parent.mkdir(parents=True, exist_ok=True) if str(output.parent) not in ("", ".") else None
         output.write_bytes(data)
         for s in brief.sections:
             st = s.shown_status

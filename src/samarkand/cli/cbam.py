@@ -77,7 +77,7 @@ def read_code_values(path: Path, value_names: tuple[str, ...], what: str) -> dic
 
 
 SUMMARY_TITLE = "CBAM cost of {exporter}'s goods to the EU by year and sector (EUR m; low / central / high)"
-SHORT_NAMES = {"cost_low_eur": "low", "cost_eur": "central", "cost_high_eur": "high",
+SHORT_NAMES = {"cost_low_eur": "low_eur_m", "cost_eur": "central_eur_m", "cost_high_eur": "high_eur_m",
                "cost_share_of_value": "share of value", "price_low_path": "low price", "price_path": "central price",
                "price_high_path": "high price", "share_of_cost": "share of cost"}
 DETAIL_COLUMNS = ["year", "hs6", "description", "tonnes", "intensity", "markup", "cbam_factor", "benchmark",
@@ -99,9 +99,9 @@ def assumption_notes(by_year: pd.DataFrame) -> list[str]:
 
 
 def _in_millions(df: pd.DataFrame) -> pd.DataFrame:
-    """Money columns in EUR millions (2 decimals) under short names, for the terminal."""
+    """Money columns in EUR millions under short names, for the terminal (shown to 3 significant digits)."""
     money = [c for c in ("cost_low_eur", "cost_eur", "cost_high_eur") if c in df.columns]
-    return df.assign(**{c: (df[c] / 1e6).round(2) for c in money}).rename(columns=SHORT_NAMES)
+    return df.assign(**{c: df[c] / 1e6 for c in money}).rename(columns=SHORT_NAMES)
 
 
 def terminal_view(res: Result, detail: bool) -> Result:

@@ -39,6 +39,8 @@ def check_command(
             res = Result(shown, provenance=res.provenance)
         emit(res, fmt, title="claims checked")
         return
+    if text is None:  # unreachable: exactly one of text and --file is given (checked above)
+        raise InputError("give a claim in quotes")
     res = check(text, year, dataset=dataset)
     if fmt is not Format.table:
         emit(res, fmt)
@@ -65,4 +67,5 @@ def _read_claims(path: Path) -> list[str]:
 
 
 def register(app: typer.Typer) -> None:
+    """Add the commands to the ``samarkand`` app."""
     app.command("check")(check_command)

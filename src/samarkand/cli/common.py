@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from samarkand.errors import InputError
 
@@ -49,3 +50,17 @@ def normalise_argv(argv: list[str]) -> list[str]:
         out.append(tok)
         i += 1
     return out
+
+
+def check_output_path(path: Path, option: str = "--output") -> Path:
+    """``path`` if a file can be written there; InputError when its folder is missing or it is a folder.
+
+    Commands never create folders the user did not ask for (a typo in ``-o /no/such/dir/brief.html`` would
+    otherwise scatter folders): the folder must exist.
+    """
+    if path.is_dir():
+        raise InputError(f"{option}: {path} is a folder; give a file name, e.g. {path / 'brief.html'}")
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(f"{option}: folder {folder} does not exist; create it first or choose another path")
+    return path

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pandas as pd
 import typer
 
 from samarkand.cli.common import parse_list
@@ -35,14 +36,31 @@ def corridors_cmd(
     if fmt is Format.table:
         from samarkand.provenance import Result
 
-        summary = res.table.iloc[0]
-        long = Result(table=summary.rename("value").rename_axis("measure").reset_index().astype({"value": str}),
+        long = Result(table=_summary_rows(res.table.iloc[0]),
                       provenance=res.provenance, notes=res.notes,
                       extras={"links": res.extras["links"][["link", "countries_crossed", "capacity", "closed",
                                                             "flow_before", "flow_after", "min_cut_after"]]})
         emit(long, fmt, title=title)
     else:
         emit(res, fmt, title=title)
+
+
+FLOW_MEASURES = ("max_flow_before", "max_flow_after", "lost", "current_exports")
+
+
+def _summary_rows(summary: pd.Series) -> pd.DataFrame:
+    """The one-row summary as measure / value lines, each value formatted by its kind, flows with their unit."""
+    from samarkand import display
+
+    rows = []
+    for measure, value in summary.items():
+        if measure == "unit":
+            continue
+        kind = display.kind_of(str(measure), value)
+        unit = f" {summary.get('unit')}" if measure in FLOW_MEASURES and summary.get("unit") else ""
+        rows.append({"measure": display.header(str(measure), kind),
+                     "value": display.format_value(value, kind) + unit})
+    return pd.DataFrame(rows)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,16 +1,16 @@
 """`samarkand data ...`: list, import, fetch, remove datasets in the store."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
-from rich.table import Table
 
 from samarkand.cli.common import parse_years
-from samarkand.cli.output import Format, console, err_console
+from samarkand.cli.output import Format, console, err_console, print_frame
 
 data_app = typer.Typer(help="The data home: list, import and fetch trade-flow datasets.", no_args_is_help=True)
 
@@ -25,7 +25,7 @@ def _bytes_progress() -> Progress:
 def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="table | csv | json"),
                   references: bool = typer.Option(True, "--references/--no-references",
                                                   help="also list the shipped reference tables")) -> None:
-    """Datasets in the store (most recent import first, then the shipped one) and shipped reference tables."""
+    """Datasets in the store (the default marked; most recent import first, then the shipped one) and reference tables."""
     import json
     import sys
     from dataclasses import asdict
@@ -40,31 +40,58 @@ def list_datasets(fmt: Format = typer.Option(Format.table, "--format", help="tab
     refs = [{"table": n, **{k: reference.meta(n).get(k) for k in ("title", "source", "licence", "version", "rows")}}
             for n in reference.available()] if references else []
     if fmt is Format.json:
-        sys.stdout.write(json.dumps({"home": str(store.home), "datasets": [asdict(d) for d in ds],
+        sys.stdout.write(json.dumps({"home": str(store.home), "default": store.default_name(),
+                                     "datasets": [asdict(d) for d in ds],
                                      "references": refs}, indent=2, default=str) + "\n")
         return
-    rows = pd.DataFrame([{"name": d.name, "source": d.source, "release": d.release,
-                          "hs_revision": d.hs_revision if isinstance(d.hs_revision, str) or d.hs_revision is None
-                          else "/".join(sorted(set(d.hs_revision.values()))),
+    default = store.default_name()
+    rows = pd.DataFrame([{"name": d.name, "default": d.name == default, "source": d.source,
+                          "release": d.release or "", "hs_revision": _hs_revision_text(d.hs_revision),
                           "years": f"{min(d.years)}–{max(d.years)}" if d.years else "", "rows": d.rows,
-                          "checksum": (d.checksum or "")[:16], "imported_at": d.imported_at,
-                          "default": i == 0} for i, d in enumerate(ds)])
+                          "checksum": (d.checksum or "")[:16], "imported_at": d.imported_at or ""}
+                         for d in ds])
     if fmt is Format.csv:
         rows.to_csv(sys.stdout, index=False)
         return
-    t = Table(title=f"Datasets in {escape(str(store.home))}", header_style="bold")
-    for c in rows.columns:
-        t.add_column(c, overflow="fold")
-    for r in rows.itertuples(index=False):
-        t.add_row(*["✓" if v is True else ("" if v is False else escape(str(v))) for v in r])
-    console.print(t)
+    shown = rows.assign(default=["✓" if x else "" for x in rows["default"]])
+    shown = shown.assign(source=[f"{s} {r}".strip() for s, r in zip(shown["source"], shown["release"])])
+    print_frame(shown[["name", "default", "source", "hs_revision", "years", "rows"]],
+                title=f"Datasets in {store.home}")
+    how = (f"$SAMARKAND_DATASET={escape(default)}" if os.environ.get("SAMARKAND_DATASET", "").strip()
+           else "change it with `samarkand data default NAME`")
+    console.print(f"default dataset: {escape(default)} ({how})", highlight=False)
     if refs:
-        t = Table(title="Shipped reference tables", header_style="bold")
-        for c in ("table", "title", "source", "licence", "rows"):
-            t.add_column(c, overflow="fold")
-        for r in refs:
-            t.add_row(*(escape(str(r[c])) for c in ("table", "title", "source", "licence", "rows")))
-        console.print(t)
+        print_frame(pd.DataFrame([{"table": r["table"], "title": r["title"], "rows": r["rows"]} for r in refs]),
+                    title="Shipped reference tables")
+        console.print("sources and licences of each table: `samarkand data list --format json` (the 'references' "
+                      "list)", highlight=False)
+
+
+def _hs_revision_text(rev: str | dict | None) -> str:
+    """'HS22', or the distinct revisions of a dataset that mixes them per year ('HS92/HS17'); '' when unknown."""
+    if rev is None:
+        return ""
+    if isinstance(rev, str):
+        return rev
+    return "/".join(sorted({str(v).split(" ")[0] for v in rev.values()}))
+
+
+@data_app.command("default")
+def default_cmd(name: Optional[str] = typer.Argument(None, help="dataset to use when --dataset is not given "
+                                                                "(omit to show the current default)")) -> None:
+    """Show or choose the dataset every command uses when --dataset is not given ($SAMARKAND_DATASET overrides)."""
+    from samarkand.store import SHIPPED_NAME, Store
+
+    store = Store()
+    if name is None:
+        console.print(escape(store.default_name()), highlight=False)
+        return
+    info = store.set_default(name)
+    console.print(f"default dataset: {escape(info.name)}"
+                  + (" (the shipped one)" if info.name == SHIPPED_NAME else ""), highlight=False)
+    if os.environ.get("SAMARKAND_DATASET", "").strip():
+        err_console.print(f"[yellow]note:[/] $SAMARKAND_DATASET={escape(os.environ['SAMARKAND_DATASET'])} "
+                          "still overrides it in this shell", highlight=False)
 
 
 @data_app.command("import")
@@ -74,6 +101,8 @@ def import_cmd(
     name: Optional[str] = typer.Option(None, "--name",
                                        help="dataset name (default from the file, e.g. baci-hs22-v202501)"),
     replace: bool = typer.Option(False, "--replace", help="replace a dataset of the same name, atomically"),
+    make_default: bool = typer.Option(False, "--default", help="also make it the default dataset (otherwise the "
+                                                               "default does not change)"),
     years: Optional[str] = typer.Option(None, "--years", help="only these years, e.g. 2022 2023 or 2018-2023"),
     mapping: Optional[str] = typer.Option(None, "--map", help="table: year=COL,exporter=COL,importer=COL,hs6=COL,"
                                                               "value_usd=COL[,quantity_t=COL]"),
@@ -104,13 +133,16 @@ def import_cmd(
         info = store.import_batches(plan.name, plan.batches(lambda n: prog.advance(task, n)), source=plan.source,
                                     release=plan.release, hs_revision=plan.hs_revision, checksum=plan.checksum,
                                     source_files=plan.files, replace=replace, notes=plan.notes,
-                                    keys_unique=plan.keys_unique)
-    _report(info)
+                                    keys_unique=plan.keys_unique, default=make_default)
+    _report(info, store.default_name())
 
 
-def _report(info) -> None:
+def _report(info, default: str) -> None:
     console.print(f"[green]imported[/] {escape(info.name)}: {info.rows:,} rows, years "
                   f"{', '.join(map(str, info.years))}, sha256 {info.checksum}", highlight=False)
+    if default != info.name:
+        console.print(f"the default dataset is still {escape(default)}; use --dataset {escape(info.name)}, or "
+                      f"`samarkand data default {escape(info.name)}`", highlight=False)
     for n in info.notes:
         console.print(f"[yellow]note:[/] {escape(n)}", highlight=False)
 
@@ -123,12 +155,14 @@ def fetch_cmd(
     years: Optional[str] = typer.Option(None, "--years", help="import only these years, e.g. 2022 2023"),
     base_url: Optional[str] = typer.Option(None, "--base-url",
                                            help="mirror URL (default CEPII; or $SAMARKAND_BACI_URL)"),
-    replace: bool = typer.Option(False, "--replace"),
-    name: Optional[str] = typer.Option(None, "--name"),
+    replace: bool = typer.Option(False, "--replace", help="replace a dataset of the same name, atomically"),
+    name: Optional[str] = typer.Option(None, "--name", help="dataset name (default e.g. baci-hs22-v202501)"),
+    make_default: bool = typer.Option(False, "--default", help="also make it the default dataset"),
 ) -> None:
     """Download a BACI release from CEPII (resumable, checksum recorded) and import it."""
     from samarkand.errors import InputError
     from samarkand.sources.fetch import fetch_baci
+    from samarkand.store import Store
 
     if source.lower() != "baci":
         raise InputError("fetch knows 'baci' only (Comtrade files: download them and use `samarkand data import`)")
@@ -145,7 +179,10 @@ def fetch_cmd(
         info, url = fetch_baci(hs, release, years=parse_years(years), base_url=base_url, replace=replace, name=name,
                                download_progress=on_download, import_progress=on_import)
     console.print(f"from {escape(url)}", highlight=False)
-    _report(info)
+    store = Store()
+    if make_default:
+        store.set_default(info.name)
+    _report(info, store.default_name())
 
 
 @data_app.command("remove")

@@ -60,8 +60,9 @@ def dependencies_cmd(
     material: Optional[str] = typer.Option(None, "--material", help="with --materials: one material"),
     stage: Optional[str] = typer.Option(None, "--stage", help="with --materials: E (extraction) or P (processing)"),
     threshold: list[str] = typer.Option([], "--threshold", "-t", help="override a threshold: hhi=0.5, ratio=1 ..."),
-    measure: str = typer.Option("value", "--measure", help="value (USD) | quantity (tonnes; flows without one left out)"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    measure: str = typer.Option("value", "--measure",
+                                help="value (USD) | quantity (tonnes; flows without one left out)"),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:

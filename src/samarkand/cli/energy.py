@@ -10,7 +10,7 @@ from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.provenance import Result
 
-DATASET_HELP = "dataset in the store (default: latest import, else the shipped baci-crm)"
+DATASET_HELP = "dataset in the store (default: `data default`, else the shipped baci-crm)"
 
 
 def parse_route_shares(items: list[str]) -> dict[str, float]:
@@ -106,6 +106,7 @@ def uranium_cmd(
 
 
 def register(app: typer.Typer) -> None:
+    """Add the commands to the ``samarkand`` app."""
     app.command("exposure", help="Transit exposure: imports whose route crosses a transit country (e.g. Kazakh "
                                  "crude through Russia), per supplier and in total.")(exposure_cmd)
     app.command("backtest", help="Backtest of the stress test on a real shock (e.g. the EU's Russian crude, "

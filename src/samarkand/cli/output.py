@@ -7,7 +7,7 @@ The consoles here never raise a MarkupError: a caller that prints unescaped text
 from __future__ import annotations
 
 import json
-import math
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +18,6 @@ import pandas as pd
 from rich.console import Console
 from rich.errors import MarkupError
 from rich.markup import escape
-from rich.table import Table
 
 from samarkand.provenance import Result
 
@@ -32,7 +31,16 @@ class Format(str, Enum):
 class SafeConsole(Console):
     """A rich Console on which markup can never crash a command: on a MarkupError the text prints plain."""
 
+    def follow_columns(self) -> int:
+        """Take the width from $COLUMNS when it is set (the environment may change after the console was made:
+        commands run in process, in tests or notebooks); returns the width."""
+        cols = os.environ.get("COLUMNS", "")
+        if cols.isdigit() and int(cols) > 0 and int(cols) != self.width:
+            self.width = int(cols)
+        return self.width
+
     def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.follow_columns()
         try:
             super().print(*objects, **kwargs)
         except MarkupError:
@@ -62,30 +70,21 @@ def emit(result: Result, fmt: Format | str = Format.table, *, title: str | None 
     print_provenance(result.provenance)
 
 
-def _fmt_cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ""
-        if math.isinf(v):
-            return "∞"
-        if abs(v) >= 1e5:
-            return f"{v:,.0f}"
-        return f"{v:.4g}" if abs(v) < 1 else f"{v:,.3f}".rstrip("0").rstrip(".")
-    if isinstance(v, (list, tuple)):
-        return escape(", ".join(map(str, v)))
-    return escape(str(v))
-
-
 def print_frame(df: pd.DataFrame, *, title: str | None = None, max_rows: int | None = None) -> None:
-    table = Table(title=escape(title) if title is not None else None, show_lines=False, header_style="bold")
-    for c in df.columns:
-        table.add_column(escape(str(c)), overflow="fold")
+    """``df`` as rich tables that fit the terminal: every figure through :mod:`samarkand.display`, never wrapped.
+
+    Headers carry the unit (:func:`samarkand.display.header`); numbers are right-aligned and never wrap; text
+    wraps.  When the columns cannot all fit at the console's width, the table is split into parts that each
+    repeat the leading text columns (the row's key), so no number is ever broken.
+    """
+    from samarkand.cli.tables import frame_tables
+
     shown = df if max_rows is None else df.head(max_rows)
-    for row in shown.itertuples(index=False):
-        table.add_row(*[_fmt_cell(v) for v in row])
-    console.print(table)
+    for part in frame_tables(shown, title=title, width=console.follow_columns()):
+        if isinstance(part, str):
+            console.print(escape(part), highlight=False)
+        else:
+            console.print(part)
     if max_rows is not None and len(df) > max_rows:
         console.print(f"… {len(df) - max_rows} more rows (use --all or --format csv)")
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pandas as pd
 import typer
+from rich.markup import escape
 
 from samarkand.cli.output import Format, emit, working
 from samarkand.options import check_option
@@ -24,7 +26,8 @@ def partners_cmd(
     method: str = typer.Option("ec2021", "--method", "-m", help="dependency screen: ec2021 | geodep"),
     rca: float = typer.Option(1.0, "--rca", help="RCA threshold for the partner (Balassa; default 1)"),
     no_crm: bool = typer.Option(False, "--no-crm", help="leave out the EU CRM study material view"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    detail: bool = typer.Option(False, "--detail", help="table format: each row's reason as a sentence"),
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:
@@ -38,7 +41,7 @@ def partners_cmd(
         res = partnership(a, b, year, dataset=dataset, domain=domain, method=method,  # type: ignore[arg-type]
                           rca_threshold=rca, crm=not no_crm)
     if fmt is Format.table:
-        (_print_agrifood if agri else _print_table)(res, res.provenance["year"])
+        (_print_agrifood if agri else _print_table)(res, res.provenance["year"], detail)
         return
     emit(res, fmt, title=None)
 
@@ -54,38 +57,48 @@ AGRI_COLUMNS = {"item": "item", "eu_value_usd": "eu_value_usd", "eu_quantity_t":
                 "top_destination": "top", "share_of_production_to_eu": "share_of_prod"}
 
 
-def _print_agrifood(res: Result, year: int) -> None:
+def _print_agrifood(res: Result, year: int, detail: bool = True) -> None:
     """Narrow view of the FAOSTAT agri-food table: short columns, then each item's sentence."""
     from samarkand.cli.output import console, print_frame, print_provenance
 
     t = res.table[list(AGRI_COLUMNS)].rename(columns=AGRI_COLUMNS)
     print_frame(t, title=f"Kazakhstan's agricultural exports to EU members, {year} (FAOSTAT, reporter KAZ)")
     for r in res.table.itertuples():
-        console.print(f"  {r.item}: {r.why}", highlight=False)
+        console.print(f"  {escape(str(r.item))}: {escape(str(r.why))}", highlight=False)
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(str(note))}", highlight=False)
     console.print("[dim]by item × year and item × partner × year: --format json (extras by_item_year, detail)[/]")
     print_provenance(dict(res.provenance))
 
 
-def _print_table(res: Result, year: int) -> None:
-    """Narrow-terminal view: short columns, then each row's `why` as a sentence."""
+def _print_table(res: Result, year: int, detail: bool = False) -> None:
+    """Narrow-terminal view: short columns; each row's `why` as a sentence with ``detail``."""
     from samarkand.cli.output import console, print_frame, print_provenance
 
     a, b = res.provenance.get("a"), res.provenance.get("b")
     t = res.table[[c for c in TABLE_COLUMNS if c in res.table.columns and c != "why"]].rename(columns=SHORT)
     print_frame(t, title=f"Opportunities between {a} and {b}, {year} (HS6, dependency screen × partner RCA)")
-    for i, why in enumerate(res.table["why"], 1):
-        console.print(f"  {i}. {why}", highlight=False)
+    _reasons(res.table["why"], detail)
     print_frame(res.extras["summary"].drop(columns="definition"), title="Summary")
     crm = res.extras.get("crm_materials")
     if crm is not None:
         print_frame(crm.drop(columns="why"), title="EU CRM study 2023: materials where the partner matters")
-        for i, why in enumerate(crm["why"], 1):
-            console.print(f"  {i}. {why}", highlight=False)
+        _reasons(crm["why"], detail)
     for note in res.notes:
-        console.print(f"[yellow]note:[/] {note}", highlight=False)
+        console.print(f"[yellow]note:[/] {escape(str(note))}", highlight=False)
     print_provenance(dict(res.provenance))
+
+
+def _reasons(why: pd.Series, detail: bool) -> None:
+    """Each row's reason, numbered as the rows (with ``--detail``), else one line saying how to see them."""
+    from samarkand.cli.output import console
+
+    if not detail:
+        if len(why):
+            console.print(f"[dim]the reason for each of these {len(why)} rows: --detail[/]", highlight=False)
+        return
+    for i, text in enumerate(why, 1):
+        console.print(f"  {i}. {escape(str(text))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -77,7 +77,7 @@ def stress_cmd(
                                          help="with --materials: EU share of world supply (default 1 = "
                                               "conservative bound)"),
     top: Optional[int] = typer.Option(None, "--top", "-n", help="show the first N rows"),
-    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: latest import, "
+    dataset: Optional[str] = typer.Option(None, "--dataset", help="dataset in the store (default: `data default`, "
                                                                   "else the shipped baci-crm)"),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table | csv | json"),
 ) -> None:
@@ -175,7 +175,7 @@ def _emit_stress(res: Result, top: int | None, fmt: Format) -> None:
     columns = list(dict.fromkeys(TABLE_COLUMNS + [_to_tonnes(c) for c in TABLE_COLUMNS]))
     view = res.with_table(_short(res.table[[c for c in columns if c in res.table.columns]])).head(top)
     emit(view.replace(extras={"totals": res.extras["totals"]}), fmt,
-         title=f"{p['reporter']} {p['year']}: {','.join(p['cut'])} cut (share {p['share_cut']:g}), "
+         title=f"{p['reporter']} {p['year']}: {','.join(p['cut'])} cut ({p['share_cut']:.0%} of their sales), "
                f"ranked by shortfall ({'tonnes' if tonnes else 'USD'})")
 
 

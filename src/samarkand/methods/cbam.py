@@ -72,6 +72,7 @@ def schedule() -> pd.DataFrame:
 
 
 def default_values() -> pd.DataFrame:
+    """IR 2025/2621 Annex I default values (tCO2e per tonne, before mark-up), as shipped."""
     return reference.load("cbam_default_values")
 
 

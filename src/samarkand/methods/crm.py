@@ -29,7 +29,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -39,19 +39,21 @@ from samarkand.economies import EU27_2020_MEMBERS, country_name, members, name_t
 from samarkand.errors import InputError
 from samarkand.methods import supply_risk as srm
 from samarkand.methods.concentration import hhi_sql
+from samarkand.options import check_option
 from samarkand.provenance import Result
 from samarkand.store import Flows, open_flows
 
-__all__ = ["criticality", "concentration", "supply_risk", "benchmark", "partner", "reproduce",
-           "hs6_concentration", "hs6_map", "find_material", "materials", "check_stage", "strategic_materials",
-           "supply_shares", "wgi_for_years", "validate_shares", "display_name",
-           "EI_THRESHOLD_EC2017", "SR_THRESHOLD_EC2017", "CRMA_2024_MAX_THIRD_COUNTRY_SHARE", "WGI_YEARS_2023"]
+__all__ = ["CRMA_2024_MAX_THIRD_COUNTRY_SHARE", "EI_THRESHOLD_EC2017", "SR_THRESHOLD_EC2017", "WGI_YEARS_2023",
+           "benchmark", "check_stage", "concentration", "criticality", "display_name", "find_material",
+           "hs6_concentration", "hs6_map", "materials", "partner", "reproduce", "strategic_materials",
+           "supply_risk", "supply_shares", "validate_shares", "wgi_for_years"]
 
 # Thresholds, named after their source
 EI_THRESHOLD_EC2017 = 2.8      # EC (2017) guidelines, criticality thresholds
 SR_THRESHOLD_EC2017 = 1.0
 CRMA_2024_MAX_THIRD_COUNTRY_SHARE = 0.65   # Reg. (EU) 2024/1252 Art. 5(1)(b)
 WGI_YEARS_2023 = (2016, 2017, 2018, 2019, 2020)   # the 2023 study's supply reference period
+STUDY_YEAR_2023 = 2023   # assessment year of the 2023 study: the ``years`` of figures built on its tables
 SHARE_SUM_PLAUSIBLE = (0.90, 1.05)
 STAGES = {"E": "extraction", "P": "processing"}
 GROUP_OF = {"Dysprosium": "HREE", "Erbium": "HREE", "Europium": "HREE", "Gadolinium": "HREE",
@@ -171,6 +173,8 @@ def criticality(year: int | None = None, material: str | None = None, *,
     / 'not assessed') and ``counts`` (year, assessed, critical_by_thresholds).
     Note: the official lists also follow these thresholds; single REE/PGM elements are assessed within
     their group in the official list.
+    Provenance: dataset = the shipped table ``crm_criticality``; years = the assessment years in the table
+    (``year`` alone when given).
     """
     df = reference.load("crm_criticality")
     df["critical_by_thresholds"] = df["assessed"] & (df["ei"] >= ei_threshold) & (df["sr"] >= sr_threshold)
@@ -193,6 +197,7 @@ def criticality(year: int | None = None, material: str | None = None, *,
         out = out[out["year"] == year]
     return Result(out.reset_index(drop=True), provenance={
         "source": reference.meta("crm_criticality")["source"], "method": "EC 2017 criticality thresholds",
+        "dataset": "crm_criticality", "years": [int(year)] if year is not None else [int(y) for y in years],
         "thresholds": {"EI": f">= {ei_threshold}", "SR": f">= {sr_threshold}"}},
         extras={"evolution": evolution.reset_index(drop=True), "counts": counts})
 
@@ -224,7 +229,7 @@ def validate_shares(df: pd.DataFrame, *, source: str = "shares") -> pd.DataFrame
     for i, r in enumerate(df.itertuples(index=False), start=2):
         st = str(getattr(r, "stage", "") or "").strip().upper()
         if st not in ("E", "P"):
-            raise InputError(f"{source} row {i}: stage {getattr(r, 'stage')!r} missing or not E/P")
+            raise InputError(f"{source} row {i}: stage {r.stage!r} missing or not E/P")
         iso = name_to_iso3(str(r.country))
         if iso is None:
             raise InputError(f"{source} row {i}: country '{r.country}' cannot be resolved to ISO3")
@@ -233,7 +238,7 @@ def validate_shares(df: pd.DataFrame, *, source: str = "shares") -> pd.DataFrame
             share = float(raw.rstrip("%")) / 100.0 if raw.endswith("%") else float(raw)
         except ValueError:
             raise InputError(f"{source} row {i}: share {raw!r} is not a number") from None
-        t = float(getattr(r, "t", 1.0)) if "t" in df.columns and not pd.isna(getattr(r, "t")) else 1.0
+        t = float(r.t) if "t" in df.columns and not pd.isna(r.t) else 1.0
         rows.append({"material": str(r.material), "stage": st, "country_as_published": str(r.country),
                      "iso3": iso, "label_kind": "eu_member" if iso in EU27_2020_MEMBERS else "country",
                      "share": share, "t": t})
@@ -248,6 +253,10 @@ def concentration(material: str | None = None, stage: str | None = None, *,
     hhi_wgi_t, missing_wgi, missing_wgi_share, top_iso3, top_share.
     ``shares``: a user table (see :func:`validate_shares`) replacing the study's, computed as scope 'user'.
     Notes warn where shares sum outside 90–105 %.
+    Provenance: dataset = the shipped tables ``crm_global_supply``, ``crm_eu_supply`` and ``wgi`` (or the user
+    table and ``wgi``); years = [2023], the assessment year of the study whose shares are used (its supply data
+    are mostly 2016–2020; ``wgi_years`` says which WGI years are averaged), [] for a user table (its year is
+    not known).
     """
     w = wgi_for_years(wgi_years)
     frames, notes = [], []
@@ -279,8 +288,13 @@ def concentration(material: str | None = None, stage: str | None = None, *,
         frames.append(t)
         notes += _plausibility_notes(t, scope)
     out = pd.concat(frames, ignore_index=True)
+    lo, hi = SHARE_SUM_PLAUSIBLE
     return Result(out, provenance={"source": STUDY_2023 if shares is None else "user shares",
-                                   "method": METHOD, **_wgi_prov(wgi_years)}, notes=notes)
+                                   "method": METHOD, **_wgi_prov(wgi_years),
+                                   "dataset": ("crm_global_supply, crm_eu_supply, wgi" if shares is None
+                                               else "shares table given, wgi"),
+                                   "years": [STUDY_YEAR_2023] if shares is None else [],
+                                   "thresholds": {"plausible_share_sum": f"{lo:.0%}–{hi:.0%}"}}, notes=notes)
 
 
 def _hhi_wide_windows(windows: Sequence[tuple[int, ...]]) -> dict[tuple[int, ...], pd.DataFrame]:
@@ -333,6 +347,7 @@ def supply_risk(material: str | None = None, *, wgi_years: Sequence[int] = WGI_Y
     Table columns: material, stage, supply_scope, ir, eol_rir, si_sr, hhi_wgi_gs, hhi_wgi_eu, sr_samarkand,
     sr_status ('computed' | 'input missing: …' | 'group: mean of elements'), sr_published (the study's,
     for comparison only), stage_used_published.  Extra ``missing_inputs``: the rows without an SR and why.
+    Provenance: that of :func:`reproduce` for 2023 (years = [2023], the assessment year).
     """
     rep = reproduce(2023, wgi_years=wgi_years)
     t = rep.extras["stages"]
@@ -352,22 +367,35 @@ def supply_risk(material: str | None = None, *, wgi_years: Sequence[int] = WGI_Y
 
 # ---------------------------------------------------------------- reproduction
 
-def _interval_sr(hg, he, ir, eol, si, scope, steps) -> tuple[float, float]:
+def _interval_sr(hg: float | None, he: float | None, ir: float | None, eol: float | None, si: float | None,
+                 scope: srm.Scope,
+                 steps: Sequence[float]) -> tuple[float, float]:
     """Range of SR when each input moves within ± half its published rounding unit."""
     vals = []
-    grids = []
+    grids: list[list[float | None]] = []
     for v, s in zip((hg, he, ir, eol, si), steps):
         grids.append([None] if v is None or (isinstance(v, float) and math.isnan(v))
                      else [max(0.0, v - s / 2), v + s / 2])
-    for combo in itertools.product(*grids):
-        x = srm.supply_risk(*combo, scope=scope)
+    for g_hg, g_he, g_ir, g_eol, g_si in itertools.product(*grids):
+        x = srm.supply_risk(g_hg, g_he, g_ir, g_eol, g_si, scope=scope)
         if not math.isnan(x):
             vals.append(x)
     return (min(vals), max(vals)) if vals else (float("nan"), float("nan"))
 
 
-def _scope_alternatives(hg, he, ir, eol, si, scope) -> dict[str, float]:
-    return {s: srm.supply_risk(hg, he, ir, eol, si, s) for s in srm.SCOPES if s != scope}
+def _scope_alternatives(hg: float, he: float, ir: float, eol: float, si: float, scope: srm.Scope
+                        ) -> dict[str, float]:
+    """SR under each supply scope other than ``scope``."""
+    others: list[srm.Scope] = [s for s in get_args(srm.Scope) if s != scope]
+    return {s: srm.supply_risk(hg, he, ir, eol, si, s) for s in others}
+
+
+def _scope_of(value: object) -> srm.Scope:
+    """A transcribed supply_scope as the Literal the formula takes ('GS+EU' where the transcription is empty)."""
+    if not isinstance(value, str):
+        return "GS+EU"
+    scope: srm.Scope = check_option("supply_scope", value, srm.Scope)
+    return scope
 
 
 _ALT_WGI_WINDOWS = ((2019,), (2020,), (2021,), (2022,), (2012, 2013, 2014, 2015, 2016))
@@ -384,11 +412,15 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     Table (one row per material; the material's SR by the stage rule): material, stage (samarkand's),
     stage_published, supply_scope, sr_samarkand, sr_published, diff, within_0_1, within_0_2, within_tol,
     reason_code, reason, sr_annex4 (the SR in the 2023 report's Annex 4 "CRMs over time" table, a cross-check
-    of the transcribed sr_published).  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged', 'repaired',
-    'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'transcription_suspect', 'not_reproduced'}; every row outside ``tolerance``
-    (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every material × stage row with inputs) and
-    ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3; for 2017 also how many of the Table 19 SR values
-    under each supply scope — GS only, EU only, GS+EU — samarkand reproduces within ±0.15).
+    of the transcribed sr_published).  reason_code ∈ {'', 'rounding', 'input_missing', 'group_averaged',
+    'repaired', 'wgi_vintage', 'scope', 'eu_sourcing_incomplete', 'transcription_suspect', 'not_reproduced'};
+    every row outside ``tolerance`` (0.15 for 2017, 0.2 for 2023) has one.  Extras: ``stages`` (every
+    material × stage row with inputs) and ``summary`` (counts within ±0.1, ±0.15, ±0.2, ±0.3; for 2017 also
+    how many of the Table 19 SR values under each supply scope — GS only, EU only, GS+EU — samarkand
+    reproduces within ±0.15).
+    Provenance: dataset = the shipped tables read (``crm_sr_inputs_<year>``, ``crm_criticality``, and for 2023
+    ``crm_global_supply``, ``crm_eu_supply``, ``wgi``); years = [the assessment year]; thresholds = the
+    tolerance.
     """
     if year not in (2017, 2023):
         raise InputError(f"reproduce: year must be 2017 or 2023, not {year}")
@@ -405,8 +437,12 @@ def reproduce(year: Literal[2017, 2023] = 2023, *, wgi_years: Sequence[int] = WG
     out, mats = _material_rows(stages, year, tol)
     out["reason_code"], out["reason"] = _reasons(year, mats, out, tol, steps, alt_wide)
     summary = _reproduction_summary(year, out, stages)
+    tables = [f"crm_sr_inputs_{year}", "crm_criticality"]
+    if year == 2023:
+        tables += ["crm_global_supply", "crm_eu_supply", "wgi"]
     prov = {"source": STUDY_2017 if year == 2017 else STUDY_2023 + "; SR inputs transcribed by meyerdata/CritMAT",
-            "method": METHOD, "tolerance": tol,
+            "method": METHOD, "tolerance": tol, "dataset": ", ".join(tables), "years": [year],
+            "thresholds": {"tolerance": tol},
             "hhi": "published (2017 Annex 5 Table 18)" if year == 2017 else
             "computed by samarkand from Appendix 7 shares × t × WGI_scaled"}
     if year == 2023:
@@ -424,13 +460,16 @@ def _reproduction_inputs(year: int, inp: pd.DataFrame, wgi_years: Sequence[int]
         st["eu_from_group"] = False
         st["eu_share_sum"] = np.nan
         st["eu_repeats_global"] = False
-        return st, {}, (0.1, 0.1, 0.01, 0.01, 0.1)
+        steps_2017: tuple[float, ...] = (0.1, 0.1, 0.01, 0.01, 0.1)
+        return st, {}, steps_2017
     wides = _hhi_wide_windows((tuple(wgi_years),) + _ALT_WGI_WINDOWS)
     st = inp.merge(_with_group_eu(wides[tuple(wgi_years)]), on=["material", "stage"], how="left")
     repeating = _eu_rows_repeating_global()
     st["eu_repeats_global"] = [(m, s) in repeating for m, s in zip(st["material"], st["stage"])]
-    alt_wide = {ys: _with_group_eu(wides[ys]).set_index(["material", "stage"]) for ys in _ALT_WGI_WINDOWS}
-    return st, alt_wide, (0.0, 0.0, 0.01, 0.01, 0.01)
+    alt_wide: dict[tuple[int, ...], pd.DataFrame] = {
+        ys: _with_group_eu(wides[ys]).set_index(["material", "stage"]) for ys in _ALT_WGI_WINDOWS}
+    steps_2023: tuple[float, ...] = (0.0, 0.0, 0.01, 0.01, 0.01)
+    return st, alt_wide, steps_2023
 
 
 def _stage_rows(st: pd.DataFrame) -> pd.DataFrame:
@@ -438,7 +477,7 @@ def _stage_rows(st: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in st.itertuples(index=False):
         hg, he = getattr(r, "hhi_wgi_gs", np.nan), getattr(r, "hhi_wgi_eu", np.nan)
-        scope = r.supply_scope if isinstance(r.supply_scope, str) else "GS+EU"
+        scope = _scope_of(r.supply_scope)
         miss = srm.missing_inputs(hg, he, r.ir, r.eol_rir, r.si_sr, scope)
         if not isinstance(r.supply_scope, str):
             miss = ["supply_scope"] + miss
@@ -467,7 +506,8 @@ def _with_table19_scopes(stages: pd.DataFrame, inp: pd.DataFrame) -> pd.DataFram
     """2017: Table 19 gives the SR under each supply scope; samarkand's SR under all three beside it."""
     stages = stages.copy()
     t19 = inp.set_index("material")[["sr_table19_gs", "sr_table19_eu", "sr_table19_gs_eu"]]
-    for scope, col in (("GS", "gs"), ("EU", "eu"), ("GS+EU", "gs_eu")):
+    columns: tuple[tuple[srm.Scope, str], ...] = (("GS", "gs"), ("EU", "eu"), ("GS+EU", "gs_eu"))
+    for scope, col in columns:
         stages[f"sr_scope_{col}"] = [
             srm.supply_risk(a, b, c, d, e, scope) for a, b, c, d, e in
             zip(stages["hhi_wgi_gs"], stages["hhi_wgi_eu"], stages["ir"], stages["eol_rir"], stages["si_sr"])]
@@ -640,6 +680,8 @@ def benchmark(threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE, *, material:
     ('material' or the group whose rows stand in), top_third_iso3, top_third_country, top_third_share,
     breach (top_third_share > threshold), eu_member_share, share_sum, n_suppliers, status.
     Materials without EU sourcing rows get status 'no EU sourcing data in the study' and breach empty.
+    Provenance: dataset = the shipped tables ``crm_eu_supply`` and ``crma_materials``; years = [2023], the
+    assessment year of the study whose EU sourcing shares are used.
     """
     eu = supply_shares("eu")
     if strategic_only:
@@ -684,6 +726,10 @@ def benchmark(threshold: float = CRMA_2024_MAX_THIRD_COUNTRY_SHARE, *, material:
                          "n_suppliers": top["n_suppliers"], "status": status})
     out = pd.DataFrame(rows)
     return Result(out, provenance={"source": STUDY_2023, "rule": CRMA_SOURCE,
+                                   "method": "largest single third-country share of EU sourcing per material "
+                                             "and stage, breach when above the threshold (Art. 5(1)(b))",
+                                   "dataset": "crm_eu_supply, crma_materials", "years": [STUDY_YEAR_2023],
+                                   "thresholds": {"max_third_country_share": threshold},
                                    "threshold": f"largest single third-country share > {threshold:.0%}",
                                    "third_countries": "all but the EU27 (2020 composition)"},
                   notes=sorted(set(notes)))
@@ -699,6 +745,8 @@ def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) 
     The counterfactual ('_if'): the partner's EU-sourcing share rises to its global share (where higher)
     and every other supplier's share shrinks in proportion, so the listed total stays the same; the EU's
     HHI_WGI,t and its largest third-country share are recomputed.  Sorted by global share.
+    Provenance: dataset = the shipped tables ``crm_global_supply``, ``crm_eu_supply``, ``crma_materials`` and
+    ``wgi``; years = [2023], the assessment year of the study whose shares are used.
     """
     iso = resolve(economy)
     if len(members(iso)) != 1:
@@ -733,7 +781,8 @@ def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) 
                 e2["share"] = np.where(e2["iso3"] == iso, 0.0, e2["share"] * scale)
                 if not (e2["iso3"] == iso).any():
                     kaz_t = g.loc[g["iso3"] == iso, "t"]
-                    e2 = pd.concat([e2, pd.DataFrame([{"iso3": iso, "share": 0.0, "t": float(kaz_t.iloc[0]) if len(kaz_t) else 1.0,
+                    t_partner = float(kaz_t.iloc[0]) if len(kaz_t) else 1.0
+                    e2 = pd.concat([e2, pd.DataFrame([{"iso3": iso, "share": 0.0, "t": t_partner,
                                                        "label_kind": "country"}])], ignore_index=True)
                 e2.loc[e2["iso3"] == iso, "share"] = new_k
             after = srm.hhi_wgi_t(e2["share"].tolist(), e2["iso3"].map(w).fillna(0).tolist(), e2["t"].tolist())
@@ -748,6 +797,8 @@ def partner(economy: str = "KAZ", *, wgi_years: Sequence[int] = WGI_YEARS_2023) 
         raise InputError(f"{display_name(iso)} ({iso}) does not appear in the study's supply tables")
     out = out.sort_values(["global_share", "eu_share"], ascending=False).reset_index(drop=True)
     return Result(out, provenance={"source": STUDY_2023, "partner": iso, "method": METHOD,
+                                   "dataset": "crm_global_supply, crm_eu_supply, crma_materials, wgi",
+                                   "years": [STUDY_YEAR_2023],
                                    "counterfactual": "partner's EU share raised to its global share, others "
                                                      "scaled down in proportion", **_wgi_prov(wgi_years)})
 
@@ -775,6 +826,7 @@ def hs6_concentration(importer: str = "EU27", year: int | None = None, *, flows:
     from outside the bloc (extra_imports_usd, extra_hhi, top_third_iso3, top_third_share, breach).
     HHI = Σ v² / (Σ v)² (:func:`samarkand.methods.concentration.hhi_sql`).
     Trade is a proxy for sourcing: it misses domestic production and counts re-exports.
+    Provenance: the flows' dataset and the year used; the HS6 map's source under ``mapping``.
     """
     if not isinstance(importer, str):
         raise InputError(f"importer must be an economy code such as 'EU27', not {type(importer).__name__} "
@@ -819,6 +871,10 @@ def hs6_concentration(importer: str = "EU27", year: int | None = None, *, flows:
         notes.append(f"{len(absent)} mapped HS6 code(s) have no flows in this dataset/year: {', '.join(absent)}")
     return Result(out[cols].sort_values(["material", "hs6"]).reset_index(drop=True),
                   provenance={**f.provenance([y]), "importer": imp, "rule": CRMA_SOURCE,
+                              "method": "HHI = Σ v²/(Σ v)² of world exports and of extra-bloc imports by exporter; "
+                                        "breach when the largest third-country share of extra-bloc imports "
+                                        "exceeds the threshold",
+                              "thresholds": {"max_third_country_share": threshold},
                               "threshold": f"largest single third-country share of extra-{imp} imports > "
                                            f"{threshold:.0%}", "mapping": reference.meta("crm_hs6")["source"]},
                   notes=notes + ["HS6 trade is a proxy for EU sourcing: domestic production is not in trade data"])

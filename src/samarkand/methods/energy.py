@@ -315,7 +315,7 @@ def backtest(reporter: str, cut: str = "RUS", *, commodity: str = "crude", base_
             "outcome_year": outcome_year, "measure": pred.provenance["measure"],
             "diversion": pred.provenance["diversion"], "suppliers": suppliers}
     return Result(table=table, provenance=prov, extras={"summary": summary, "stress": pred.table},
-                  notes=pred.notes + backtest_findings(table, summary, u))
+                  notes=[*pred.notes, *backtest_findings(table, summary, u)])
 
 
 def backtest_summary(table: pd.DataFrame, u: str, lost_pred: float, repl_pred: float) -> pd.DataFrame:

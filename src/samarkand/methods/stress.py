@@ -81,9 +81,11 @@ def _check_diversion(diversion: float | Mapping[str, float]) -> float | dict[str
 
 def check_measure(measure: str) -> Measure:
     """'value' (USD) or 'quantity' (tonnes); InputError otherwise."""
-    if measure not in MEASURES:
-        raise InputError(f"measure must be 'value' (USD) or 'quantity' (tonnes), got {measure!r}")
-    return measure  # type: ignore[return-value]
+    if measure == "value":
+        return "value"
+    if measure == "quantity":
+        return "quantity"
+    raise InputError(f"measure must be 'value' (USD) or 'quantity' (tonnes), got {measure!r}")
 
 
 def expand_cut(cut: str | Iterable[str], year: int | None) -> tuple[list[str], dict[str, list[str]]]:
@@ -452,7 +454,8 @@ def stress_monte_carlo(reporter: str, cut: Sequence[str] | str = (), products: S
     draws = draw_diversion(int(n), max(1, len(sups)), dist=dist, low=low, high=high, a=a, b=b, seed=seed)
     table, tot = monte_carlo_table(base.table, by, draws[:, :len(sups)] if sups else draws[:, :0], sups)
     table = table.merge(base.table[["hs6", "description", "no_alternative"]], on="hs6", how="left")
-    table = table.sort_values(["shortfall_p50", "lost_usd", "hs6"], ascending=[False, False, True]).reset_index(drop=True)
+    table = table.sort_values(["shortfall_p50", "lost_usd", "hs6"],
+                              ascending=[False, False, True]).reset_index(drop=True)
     table.insert(0, "rank", range(1, len(table) + 1))
     cols = ["rank", "hs6", "description"] + [c for c in table.columns if c not in ("rank", "hs6", "description")]
     prov = {k: v for k, v in base.provenance.items() if k != "diversion"}
@@ -534,7 +537,9 @@ def run_scenarios(scenarios: Mapping[str, Mapping[str, Any]], *, flows=None, dat
     """
     from samarkand.errors import SamarkandError
 
-    rows, extras, notes, prov = [], {}, [], {}
+    rows, extras, notes = [], {}, []
+    prov: dict[str, Any] = {}
+    years: set[int] = set()
     for name, spec in scenarios.items():
         params = {**dict(spec), **{k: v for k, v in (overrides or {}).items() if v is not None}}
         params.pop("description", None)
@@ -554,11 +559,13 @@ def run_scenarios(scenarios: Mapping[str, Mapping[str, Any]], *, flows=None, dat
                      "largest_shortfalls": "; ".join(top["hs6"])})
         extras[name] = r.table
         notes += [f"{name}: {n}" for n in r.notes]
+        years.update(r.provenance["years"])
         if not prov:
             prov = {k: v for k, v in r.provenance.items() if k in ("dataset", "source", "release", "hs_revision",
                                                                      "method", "checksum", "citation")}
     table = pd.DataFrame(rows)
-    return Result(table=table, provenance={**prov, "scenarios": list(scenarios)}, extras=extras, notes=notes)
+    return Result(table=table, provenance={**prov, "years": sorted(years), "scenarios": list(scenarios)},
+                  extras=extras, notes=notes)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -611,7 +618,8 @@ def stress_materials_table(eu: pd.DataFrame, world: pd.DataFrame, cut: Iterable[
     out = pd.DataFrame(rows, columns=["material", "stage", "cut_eu_share", "cut_global_share", "lost_share",
                                       "headroom_share", "replacement_share", "shortfall_share", "global_data",
                                       "no_alternative"])
-    out = out.sort_values(["shortfall_share", "material", "stage"], ascending=[False, True, True]).reset_index(drop=True)
+    out = out.sort_values(["shortfall_share", "material", "stage"],
+                          ascending=[False, True, True]).reset_index(drop=True)
     out.insert(0, "rank", range(1, len(out) + 1))
     return out
 
@@ -620,11 +628,17 @@ def stress_materials(cut: Sequence[str] | str, *, share_cut: float = 1.0, divers
                      eu_world_share: float = 1.0, materials: Sequence[str] | None = None,
                      eu: pd.DataFrame | None = None, world: pd.DataFrame | None = None) -> Result:
     """Material-level stress on the EU CRM 2023 study (shipped tables ``crm_eu_supply`` and
-    ``crm_global_supply``; formula in :func:`stress_materials_table`).  The EU reporter is implied."""
+    ``crm_global_supply``; formula in :func:`stress_materials_table`).  The EU reporter is implied.
+
+    Provenance: dataset = the shipped table names (or 'given' for a table passed as ``eu`` / ``world``);
+    years = [2023], the study's assessment year (its supply data are mostly 2016–2020), [] when both tables
+    are given (their year is not known).
+    """
     from samarkand import reference
     from samarkand.economies import EU27_2020_MEMBERS
+    from samarkand.methods.crm import STUDY_YEAR_2023
 
-    cut_codes, expanded = expand_cut(cut, None)
+    cut_codes, _ = expand_cut(cut, None)
     inside = sorted(set(cut_codes) & EU27_2020_MEMBERS)
     if inside:
         raise InputError(f"cut names EU member(s) {', '.join(inside)}; the CRM study's EU sourcing shares "
@@ -632,7 +646,11 @@ def stress_materials(cut: Sequence[str] | str, *, share_cut: float = 1.0, divers
     prov: dict[str, Any] = {"method": "material-level stress: lost = share_cut × EU sourcing share of cut countries; "
                                       "replacement = min(lost, diversion × Σ max(0, global share / w − EU share))",
                             "cut": cut_codes, "share_cut": share_cut, "diversion": diversion,
-                            "eu_world_share": eu_world_share}
+                            "eu_world_share": eu_world_share,
+                            "dataset": ", ".join(["crm_eu_supply" if eu is None else "eu table given",
+                                                  "crm_global_supply" if world is None else "world table given"]),
+                            "years": [STUDY_YEAR_2023] if eu is None or world is None else [],
+                            "source": "the caller's tables"}
     if eu is None or world is None:
         try:
             eu = reference.load("crm_eu_supply") if eu is None else eu
@@ -641,7 +659,7 @@ def stress_materials(cut: Sequence[str] | str, *, share_cut: float = 1.0, divers
             raise InputError("the CRM study tables (crm_eu_supply, crm_global_supply) are not shipped in this "
                              f"install: {exc}") from exc
         m = reference.meta("crm_eu_supply")
-        prov.update({"dataset": m.get("title"), "source": m.get("source"), "version": m.get("version"),
+        prov.update({"title": m.get("title"), "source": m.get("source"), "version": m.get("version"),
                      "licence": m.get("licence")})
     for name, df in (("eu", eu), ("world", world)):
         missing = {"material", "stage", "iso3", "share"} - set(df.columns)

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from samarkand.economies import is_eu, resolve
 from samarkand.errors import InputError
 from samarkand.provenance import Result
-
-EU_CODES = ("EU27", "EU27_2020")
 
 
 def _as_reported(source: str, source_type: str) -> str:
@@ -57,10 +56,9 @@ def uranium(economy: str = "EU27") -> Result:
     (Kazakhstan's share and rank of world production beside its share of EU deliveries).
     """
     from samarkand import reference
-    from samarkand.economies import resolve
 
     code = resolve(economy)
-    if code not in EU_CODES:
+    if not is_eu(code):
         raise InputError(f"uranium deliveries by origin are published for EU utilities (Euratom Supply Agency) "
                          f"only; economy must be EU27, not {code}")
     o = reference.load("uranium_eu_origin")

@@ -7,7 +7,7 @@ Each table lives in ``reference/data/`` as ``NAME.csv`` or ``NAME.parquet`` next
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ def available() -> list[str]:
     return sorted({p.name.split(".")[0] for p in DATA_DIR.glob("*.meta.json")})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> pd.DataFrame:
     p = path(name)
     if p.suffix == ".parquet":
@@ -45,7 +45,7 @@ def load(name: str) -> pd.DataFrame:
     return _load(name).copy()
 
 
-@lru_cache(maxsize=None)
+@cache
 def meta(name: str) -> dict[str, Any]:
     """Provenance of table ``name``: title, source, licence, version, built_from, notes."""
     p = DATA_DIR / f"{name}.meta.json"

@@ -31,6 +31,7 @@ def detect_source(path: Path) -> SourceKind:
 
 
 def plan_import(path: Path | str, source: SourceKind | None = None, **options: Any) -> ImportPlan:
+    """The import plan of one file: its reader (given or detected) with the options that reader takes."""
     path = Path(path)
     if options.get("name") is not None:
         from samarkand.store import check_dataset_name

@@ -110,7 +110,7 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
         data_names = sorted(n for n in src.names if DATA_RE.search(Path(n).name))
     if not data_names:
         raise DataError("no BACI_HS??_Y????_V*.csv file in the archive", file=str(path))
-    parsed = [(n, *DATA_RE.search(Path(n).name).groups()) for n in data_names]
+    parsed = [(n, m.group(1), m.group(2), m.group(3)) for n in data_names if (m := DATA_RE.search(Path(n).name))]
     revs = {p[1].upper() for p in parsed}
     rels = {p[3] for p in parsed}
     if len(revs) > 1 or len(rels) > 1:
@@ -142,7 +142,7 @@ def plan_baci(path: Path | str, *, years: list[int] | None = None, name: str | N
         ccol = next((c for c in pdf.columns if c.strip().lower() == "code"), None)
         if ccol is None:
             raise DataError(f"unrecognised product-code header {list(pdf.columns)}", file=src.label(pnames[0]), row=1)
-        known = frozenset(pdf[ccol].str.strip().str.zfill(6))
+        known: frozenset[str] | None = frozenset(pdf[ccol].str.strip().str.zfill(6))
     else:
         from samarkand.products import codes as hs_codes
 

@@ -27,6 +27,7 @@ class FetchError(SamarkandError):
 
 
 def baci_url(hs: str, release: str, base_url: str | None = None) -> str:
+    """The URL of a BACI release archive (CEPII, or the mirror ``base_url`` / $SAMARKAND_BACI_URL)."""
     hs = hs.upper()
     if hs not in HS_REVISIONS:
         raise InputError(f"unknown HS revision '{hs}' (BACI publishes {', '.join(HS_REVISIONS)})")

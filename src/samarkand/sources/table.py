@@ -42,6 +42,7 @@ def plan_table(path: Path | str, mapping: dict[str, str], *, value_unit: Literal
                quantity_unit: Literal["t", "kg"] = "t", country_scheme: Literal["iso3", "name"] = "iso3",
                hs_revision: str | None = None, years: list[int] | None = None, year: int | None = None,
                name: str | None = None) -> ImportPlan:
+    """Plan the import of a generic flows table with an explicit column ``mapping`` and units."""
     path = Path(path)
     label = str(path)
     needed = [c for c in CANONICAL if c != "quantity_t" and not (c == "year" and year is not None)]
@@ -61,7 +62,11 @@ def plan_table(path: Path | str, mapping: dict[str, str], *, value_unit: Literal
     df = read_table(path)
     require_columns(df, [mapping[c] for c in CANONICAL if c in mapping], file=label)
     f = {c: mapping.get(c) for c in CANONICAL}
-    yr = V.years(df, f["year"], file=label) if f["year"] else pd.Series(int(year), index=df.index)
+    if f["year"]:
+        yr = V.years(df, f["year"], file=label)
+    else:
+        assert year is not None  # a mapping without 'year' needs --year: checked above (``needed``)
+        yr = pd.Series(int(year), index=df.index)
     if years:
         sel = yr.isin(years)
         if not sel.any():
@@ -72,19 +77,19 @@ def plan_table(path: Path | str, mapping: dict[str, str], *, value_unit: Literal
 
     if country_scheme == "iso3":
         iso = frozenset(economies.countries()["iso3"])
-        exp = df[f["exporter"]].str.strip().str.upper()
-        imp = df[f["importer"]].str.strip().str.upper()
-        V.member_of(df.assign(**{f["exporter"]: exp}), f["exporter"], iso, file=label, what="ISO3 country code")
-        V.member_of(df.assign(**{f["importer"]: imp}), f["importer"], iso, file=label, what="ISO3 country code")
+        exp = df[mapping["exporter"]].str.strip().str.upper()
+        imp = df[mapping["importer"]].str.strip().str.upper()
+        for col, codes in ((mapping["exporter"], exp), (mapping["importer"], imp)):
+            V.member_of(df.assign(**{col: codes}), col, iso, file=label, what="ISO3 country code")
     else:
-        exp = economies.to_iso3(df[f["exporter"]].reset_index(drop=True), file=label, field=f["exporter"])
-        imp = economies.to_iso3(df[f["importer"]].reset_index(drop=True), file=label, field=f["importer"])
+        exp = economies.to_iso3(df[mapping["exporter"]].reset_index(drop=True), file=label, field=mapping["exporter"])
+        imp = economies.to_iso3(df[mapping["importer"]].reset_index(drop=True), file=label, field=mapping["importer"])
         exp.index = imp.index = df.index
     from samarkand.products import codes as hs_codes
 
     known = hs_codes(hs_revision) if hs_revision else None
-    hs6 = V.hs6_codes(df, f["hs6"], known, file=label, revision=hs_revision or "HS")
-    value = V.numeric(df, f["value_usd"], file=label, scale=VALUE_SCALE[value_unit])
+    hs6 = V.hs6_codes(df, mapping["hs6"], known, file=label, revision=hs_revision or "HS")
+    value = V.numeric(df, mapping["value_usd"], file=label, scale=VALUE_SCALE[value_unit])
     qty = V.numeric(df, f["quantity_t"], file=label, nullable=True, scale=QTY_SCALE[quantity_unit]) if f["quantity_t"] \
         else pd.Series(float("nan"), index=df.index)
     out = pd.DataFrame({"year": yr, "exporter": exp, "importer": imp, "hs6": hs6, "_line": df["_line"]})

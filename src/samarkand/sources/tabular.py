@@ -55,6 +55,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
 
 
 def require_columns(df: pd.DataFrame, cols: list[str], *, file: str) -> None:
+    """A DataError on the header row when any of ``cols`` is missing."""
     missing = [c for c in cols if c not in df.columns]
     if missing:
         raise DataError(f"malformed header: missing column(s) {', '.join(missing)} (found: "

@@ -60,6 +60,7 @@ def numeric(df: pd.DataFrame, col: str, *, file: str, field: str | None = None,
 
 
 def integer(df: pd.DataFrame, col: str, *, file: str, field: str | None = None) -> pd.Series:
+    """Column ``col`` as int64; a fractional, non-numeric, missing or negative value is a DataError."""
     vals = numeric(df, col, file=file, field=field)
     huge = vals > 2.0 ** 53                  # beyond exact float64 integers: would wrap in int64
     if huge.any():
@@ -107,6 +108,7 @@ def mapped(df: pd.DataFrame, col: str, mapping: Mapping, *, file: str, field: st
 
 def member_of(df: pd.DataFrame, col: str, allowed: frozenset[str] | set[str], *, file: str,
               field: str | None = None, what: str) -> None:
+    """A DataError naming the first row whose ``col`` is not in ``allowed``."""
     bad = ~df[col].isin(allowed)
     if bad.any():
         r = first_bad(df, bad)
@@ -148,6 +150,7 @@ def duplicates_in(df: pd.DataFrame, keys: list[str], *, file: str) -> None:
 
 def to_arrow(year: pd.Series, exporter: pd.Series, importer: pd.Series, hs6: pd.Series,
              value_usd: pd.Series, quantity_t: pd.Series) -> pa.Table:
+    """The validated columns as a pyarrow table in the store's flows schema."""
     return pa.table({
         "year": pa.array(year.to_numpy(dtype="int64")).cast(pa.int32()),   # safe cast: refuses to wrap
         "exporter": pa.array(exporter.astype(str).to_numpy(), type=pa.string()),
