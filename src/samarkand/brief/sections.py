@@ -38,6 +38,8 @@ class Headline:
 
 
 TEXT_CUT = 60                               # a text cell longer than this is cut; the full text is its title
+MEASURE_COLUMNS = ("measure", "indicator", "metric")    # a long table: each value formatted by its measure's kind
+VALUE_COLUMNS = ("value", "figure")                     # (as the terminal's samarkand.cli.tables does)
 _OLD_KINDS = {"pct": "share", "int": "count", "num": "ratio"}     # formats given in the earlier names
 
 
@@ -62,16 +64,16 @@ class Table:
                 for c in self.frame.columns]
 
     def row_kinds(self, rec: Any, kinds: list[str]) -> list[str]:
-        """The kinds for one row: a long table ('indicator', 'value') formats each value by its indicator's kind
+        """The kinds for one row: a long table (measure, value) formats each value by its measure's kind
         (a count of products is a count, an intensity a ratio), never one kind for the whole column."""
         cols = list(self.frame.columns)
-        if "indicator" in cols and "value" in cols and "value" not in self.formats:
-            out = list(kinds)
-            ind = rec[cols.index("indicator")]
-            out[cols.index("value")] = display.kind_of(str(ind), 0.0) if isinstance(ind, str) else kinds[
-                cols.index("value")]
-            return out
-        return kinds
+        measure = next((c for c in MEASURE_COLUMNS if c in cols), None)
+        value = next((c for c in VALUE_COLUMNS if c in cols and c not in self.formats), None)
+        if measure is None or value is None or not isinstance(rec[cols.index(measure)], str):
+            return kinds
+        out = list(kinds)
+        out[cols.index(value)] = display.kind_of(rec[cols.index(measure)])
+        return out
 
     def rows(self, limit: int | None = None) -> list[list[tuple[str, Any, str]]]:
         """[(display text, sort key, full text)] per cell for the first ``limit`` rows (default: all); the sort key
