@@ -629,8 +629,7 @@ def cbam_card(exporter: str, by_year: pd.DataFrame, prov: Mapping[str, Any], sec
     caveat = prov.get("coverage") or f"volumes: {prov.get('goods_source', 'flows')}"
     caveat = re.sub(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)", "", str(caveat))     # no internal table names for readers
     detail = (f"{int(y0['year'])} → {int(y1['year'])}, central (low–high); central price path "
-              f"{y1['price_path']}; {display.share(y1['cost_share_of_value'])} of export value in {int(y1['year'])}. "
-              f"{caveat[0].upper() + caveat[1:]}")
+              f"{y1['price_path']}; {display.share(y1['cost_share_of_value'])} of export value in {int(y1['year'])}.")
     cav = caveat[0].upper() + caveat[1:]
     message = (f"The EU's carbon border adjustment would cost {display_name(exporter)}'s exporters about "
                f"{display.money(y0['cost_eur'], 'EUR')} in {int(y0['year'])}, rising to "
