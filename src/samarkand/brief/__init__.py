@@ -198,7 +198,7 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
 
     return for_readers(_env().get_template("brief.html.j2").render(
         title=brief.title, version=__version__, plotly_version=plotly.__version__,
-        subtitle=(f"A strategic-autonomy brief: dependencies, partnership, stress tests, critical raw materials "
+        subtitle=(f"Dependencies, partnership, stress tests, critical raw materials, energy "
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
         intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
                "shipped reference data; each section lists the data behind it."),
