@@ -16,7 +16,7 @@ from samarkand.store import FLOW_COLUMNS
 
 from conftest import make_baci_zip, run_cli
 
-SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]
+SECTION_IDS = ["headlines", "dependencies", "partnership", "stress", "crm", "energy", "norms", "limits", "sources"]
 FIGURE_IDS = ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
               "stress-materials", "corridor-links",
               "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]
@@ -43,12 +43,12 @@ def shipped_rows() -> pd.DataFrame:
 
 def test_headline_title_and_every_section(shipped_brief):
     b, html = shipped_brief
-    assert "<h1 id=\"headline\">EU27 and Kazakhstan: building strategic autonomy together</h1>" in html
+    assert "<h1 id=\"headline\">EU27 and Kazakhstan: a strategic-autonomy brief</h1>" in html
     for sid in SECTION_IDS:
         assert f'id="{sid}"' in html, sid
     # every pillar computed on the shipped data, no section failed
     assert {s.id: s.shown_status for s in b.sections} == {
-        "dependencies": "ok", "partnership": "ok", "stress": "ok", "crm": "ok", "norms": "ok"}
+        "dependencies": "ok", "partnership": "ok", "stress": "ok", "crm": "ok", "energy": "ok", "norms": "ok"}
     assert b.errors == []
 
 
@@ -92,7 +92,7 @@ def test_dependency_figures_match_the_shipped_rows(shipped_brief, shipped_rows):
     assert row["extra_imports_usd"] == pytest.approx(extra)
     assert row["top_supplier"] == "CHN" and row["top_supplier_share"] == pytest.approx(chn)
     # … and on the page as formatted cells
-    assert f">{extra / 1e9:.2f} bn<" in html and f">{chn:.1%}<" in html
+    assert f">{extra / 1e9:.2f} bn<" in html and f">{chn * 100:.1f} %<" in html   # display.money / share
     # Kazakhstan supplies 147,479,387 of the EU's 215,173,334 USD extra imports of phosphorus (280470)
     p = r[(r.year == 2024) & (r.hs6 == "280470") & r.importer.isin(eu) & ~r.exporter.isin(eu)]
     kaz_share = p.loc[p.exporter == "KAZ", "value_usd"].sum() / p.value_usd.sum()
@@ -159,7 +159,7 @@ def test_no_flows_sections_say_so_and_point_to_fetch(home):
     # every pillar keeps its flow-free parts (CRM study, corridors, FAOSTAT, CBAM facts, WGI/UNGA) and says
     # which flow-based parts are missing
     assert st == {"dependencies": "partial", "partnership": "partial", "stress": "partial", "crm": "partial",
-                  "norms": "ok"}
+                  "energy": "partial", "norms": "ok"}
     for s in b.sections[:4]:
         assert any(n.level == "missing" and "samarkand data fetch" in n.text for n in s.notices), s.id
     assert b.errors == []
@@ -234,7 +234,7 @@ def test_cli_writes_the_brief(home, tmp_path):
     r = run_cli("brief", "EU27", "KAZ", "-o", str(out), home=home)
     assert r.returncode == 0, r.stderr
     html = out.read_text("utf-8")
-    assert "EU27 and Kazakhstan: building strategic autonomy together" in html
+    assert "EU27 and Kazakhstan: a strategic-autonomy brief" in html
     assert "Done" in r.stderr and "Critical raw materials" in r.stderr   # the progress and the section list
 
 

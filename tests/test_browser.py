@@ -152,7 +152,7 @@ def test_stress_form_submits_and_shows_the_result_table(server, page):
     res = stress("EU27", cut=["CHN"], share_cut=0.5, diversion=0.25, year=2024)
     top = res.table.iloc[0]
     assert first[1] == top["hs6"]
-    from samarkand.brief.sections import fmt_cell
+    from samarkand.brief.sections import fmt_cell  # display.format_value with the column's kind
 
     assert fmt_cell(top["shortfall_usd"], "money") in first
     assert plots(page).get("fig-stress-shortfall", 0) > 0
@@ -219,7 +219,7 @@ def test_brief_offline_every_section_and_chart(tmp_path, browser):
     assert blocked == [] and errors == []
     for sid in ["headlines", "dependencies", "partnership", "stress", "crm", "norms", "limits", "sources"]:
         assert pg.locator(f"section#{sid}").count() == 1, sid
-    assert pg.locator("h1#headline").inner_text() == "EU27 and Kazakhstan: building strategic autonomy together"
+    assert pg.locator("h1#headline").inner_text() == "EU27 and Kazakhstan: a strategic-autonomy brief"
     for fid in ["dep-products", "dep-map", "partner-opps", "agrifood", "stress-cutoffs", "stress-shortfall",
                 "stress-materials", "corridor-links",
                 "crm-benchmark", "crm-supply-risk", "crm-partner", "cbam-cost", "align-un", "align-wgi"]:

@@ -294,8 +294,8 @@ def test_energy_brief_section(shipped):
     v = extra_eu(shipped, 2024, "270900")
     rank = int((v > v["KAZ"]).sum()) + 1
     crude = heads["Kazakhstan in EU27's crude imports (2024)"]
-    assert crude.value == f"#{rank}, {v['KAZ'] / v.sum():.1%}" == "#3, 11.1%"
-    assert heads["Kazakhstan's share of EU27's natural-uranium deliveries"].value == "26.8% (2022)"
+    assert crude.value == f"#{rank}, {v['KAZ'] / v.sum() * 100:.1f} %" == "#3, 11.1 %"   # display.share
+    assert heads["Kazakhstan's share of EU27's natural-uranium deliveries"].value == "26.8 % (2022)"
     assert "as reported by" in heads["Kazakhstan's share of EU27's natural-uranium deliveries"].detail
     assert {"energy-crude-shares", "energy-backtest", "energy-uranium-world"} <= {f.id for f in sec.figures}
     # another pair: the section still works and says what its data lack (no uranium figures outside the EU)

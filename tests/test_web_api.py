@@ -314,7 +314,7 @@ def test_read_only(client, tmp_path):
 # --- dashboard pages --------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path,needle", [
-    ("/", "building strategic autonomy together"),
+    ("/", "a strategic-autonomy brief"),
     ("/dependencies?domain=crm&supplier=CHN", "dependent products"),
     ("/partnership", "Mutual opportunities"),
     ("/stress?cut=CHN&share_cut=0.5", "Cut-off of CHN: products ranked by shortfall"),

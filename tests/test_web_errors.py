@@ -265,7 +265,7 @@ def test_warm_start_computes_the_default_pages_before_the_first_visit(home):
     with make_client() as c:
         t0 = time.perf_counter()
         r = c.get("/")
-        assert r.status_code == 200 and "building strategic autonomy together" in r.text
+        assert r.status_code == 200 and "a strategic-autonomy brief" in r.text
         assert c.get("/partnership").status_code == 200
         assert time.perf_counter() - t0 < 2
     assert CACHE.computed == n                           # served from the warm cache, nothing recomputed

@@ -13,7 +13,7 @@ kind       shown as                                    promise
 money      3 significant digits, k / m / bn / tn       relative 0.5 % (0.05 % from 1,000 up)
 tonnes     3 significant digits, t / kt / Mt / Gt      relative 0.5 %
 share      percent: 1 decimal, 2 significant below 1 % absolute 0.05 points (finer below 1 %)
-index      3 decimals (2 significant below 0.001)      absolute 0.0005
+index      3 decimals; 1 from 10 up                    absolute 0.0005; 0.05 from 10 up
 ratio      3 significant digits                        relative 0.5 %
 count      whole number, thousands separated           exact (to the unit)
 year       four digits                                 exact
@@ -37,9 +37,10 @@ _MASS = ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt"))
 # column name → kind: the first rule that matches wins (names are the methods' documented columns)
 _RULES: tuple[tuple[str, Kind], ...] = (
     (r"(^|_)(p_value|pvalue|p)$", "pvalue"),
-    (r"slope|_per_year$", "ratio"),                    # a slope per year is a rate, not a year
+    (r"slope|_per_year$|^ci95_", "ratio"),             # a slope per year is a rate, not a year
     (r"(^|_)years?$|_year$|^year_", "year"),
     (r"(^|_)(n|count|rank|roll_calls|products|members|opportunities)$|^n_|_count$|^rank_|^years_met$", "count"),
+    (r"^products_hit$|^no_alternative$|^n[a-z]+_(products|suppliers)$", "count"),  # bool columns stay bool
     (r"(^|_)hhi(_|$)", "index"),                       # before tonnes: eu_hhi_wgi_t is an index, not tonnes
     (r"share.*_t$", "share"),                          # a share of tonnes is a share
     (r"(^|_)(quantity_t|tonnes|tons|qty_t|t)$|_tonnes$|_t$|_kt$|_mt$", "tonnes"),

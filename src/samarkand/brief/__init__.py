@@ -21,8 +21,10 @@ __all__ = ["SECTION_TITLES", "Brief", "assemble", "build_brief", "render_html", 
 
 SECTION_TITLES = {
     "headlines": "Headline figures", "dependencies": "Dependencies", "partnership": "Partnership",
-    "stress": "Stress tests", "crm": "Critical raw materials", "norms": "Norms", "limits":
+    "stress": "Stress tests", "crm": "Critical raw materials", "energy": "Energy", "norms": "Norms", "limits":
     "What the data cannot say", "sources": "Sources and methods"}
+MAIN_TABLES = 2      # tables shown open in each section of the brief; the rest under "more tables"
+TOP_ROWS = 5         # rows shown before "show all" in the brief (the dashboard shows each table's max_rows)
 STATUS_LABEL = {"ok": "computed", "partial": "partly computed", "no-data": "data missing", "error": "error"}
 
 
@@ -48,13 +50,20 @@ def _source_years(prov: dict[str, Any], depth: int = 0) -> list[tuple[str, str]]
 class Brief:
     """The assembled brief: context, sections, limits — rendered by :func:`render_html`."""
 
-    def __init__(self, ctx: Context, sections: list[Section]):
+    def __init__(self, ctx: Context, sections: list[Section], title: str | None = None):
         self.ctx = ctx
         self.sections = sections
+        self._title = title
 
     @property
     def title(self) -> str:
-        return f"{self.ctx.a_name} and {self.ctx.b_name}: building strategic autonomy together"
+        """The title given, else a neutral one (the pair may be partners or rivals)."""
+        return self._title or f"{self.ctx.a_name} and {self.ctx.b_name}: a strategic-autonomy brief"
+
+    def key_messages(self):
+        from samarkand.brief.messages import key_messages
+
+        return key_messages(self.sections)
 
     @property
     def errors(self) -> list[str]:
@@ -109,21 +118,23 @@ class Brief:
 
 
 def assemble(a: str, b: str, year: int | None = None, *, dataset: str | None = None, flows: Any = None,
-             progress: Callable[[str], None] | None = None, only: list[str] | None = None) -> Brief:
-    """Run the sections for the pair and return the :class:`Brief` (no rendering)."""
+             progress: Callable[[str], None] | None = None, only: list[str] | None = None,
+             title: str | None = None) -> Brief:
+    """Run the sections for the pair and return the :class:`Brief` (no rendering); ``title`` replaces the neutral
+    default title."""
     ctx = make_context(a, b, year, dataset=dataset, flows=flows)
-    return Brief(ctx, build_sections(ctx, progress=progress, only=only))
+    return Brief(ctx, build_sections(ctx, progress=progress, only=only), title=title)
 
 
 def build_brief(a: str, b: str, year: int | None = None, *, dataset: str | None = None, flows: Any = None,
-                progress: Callable[[str], None] | None = None) -> str:
+                progress: Callable[[str], None] | None = None, title: str | None = None) -> str:
     """The brief for economies ``a`` and ``b`` as one self-contained HTML string.
 
     ``year``: the flows year (default: the latest in the dataset); ``dataset``: a store dataset name
     (default: the most recent import, else the shipped BACI critical-materials flows).
     Raises InputError for an unknown economy, the same economy twice, or a year the dataset lacks.
     """
-    brief = assemble(a, b, year, dataset=dataset, flows=flows, progress=progress)
+    brief = assemble(a, b, year, dataset=dataset, flows=flows, progress=progress, title=title)
     if progress:
         progress("render")
     return render_html(brief)
@@ -183,17 +194,20 @@ def render_html(brief: Brief, *, include_plotlyjs: bool = True, command: str | N
         ds_line += f" — {ctx.flows_problem}"
     cmd = command or f"samarkand brief {ctx.a} {ctx.b}" + (f" --year {ctx.year}" if ctx.year else "") + \
         (f" --dataset {ctx.dataset}" if ctx.dataset and not ctx.shipped else "") + " -o brief.html"
-    return _env().get_template("brief.html.j2").render(
+    from samarkand.brief.readers import for_readers
+
+    return for_readers(_env().get_template("brief.html.j2").render(
         title=brief.title, version=__version__, plotly_version=plotly.__version__,
-        subtitle=(f"A strategic-autonomy brief: dependencies, partnership, stress tests, critical raw materials "
+        subtitle=(f"Dependencies, partnership, stress tests, critical raw materials, energy "
                   f"and norms — trade year {ctx.year or 'n/a'}, flows dataset '{ctx.dataset}'."),
         intro=(f"The figures below come from samarkand's methods run on the '{ctx.dataset}' flows and the "
                "shipped reference data; each section lists the data behind it."),
         css=asset_text("style.css") + extra_css, geo_assets_js=F.geo_assets_js(),
         plotly_js=F.plotly_js() if include_plotlyjs else "",
-        sections=brief.sections, headlines=brief.headlines(), limits=brief.limits(), figure_divs=divs,
+        sections=brief.sections, headlines=brief.headlines(), messages=brief.key_messages(),
+        main_tables=MAIN_TABLES, top_rows=TOP_ROWS, limits=brief.limits(), figure_divs=divs,
         status_label=STATUS_LABEL, year=ctx.year, dataset_line=ds_line, flows_provenance=fp,
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd)
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), command=cmd))
 
 
 def figure_images(brief: Brief, width: int = 900) -> dict[str, str]:

@@ -7,13 +7,19 @@ page, never an invented number.
 """
 from __future__ import annotations
 
+from samarkand import display
 from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, run
-from samarkand.formatting import headline_money as money
 from samarkand.methods import energy as energy_methods
 from samarkand.methods.uranium import uranium
 
 TRANSIT = "RUS"
+
+
+def money(v: float | None, currency: str = "USD") -> str:
+    """Money on cards and in sentences: :func:`samarkand.display.money` (3 significant digits), 'n/a' for none."""
+    return "n/a" if v is None else display.money(float(v), currency)
+
 BACKTEST_BASE = 2021          # the last year before the EU's embargo on Russian seaborne crude (Dec 2022)
 HISTORY_YEARS = 10
 LABEL = {"crude": "crude", "lng": "LNG"}
@@ -57,14 +63,18 @@ def _suppliers(sec: Section, ctx: Context, commodity: str) -> None:
     partner = now[now["supplier"] == ctx.b]
     if not partner.empty:
         p = partner.iloc[0]
-        sec.headlines.append(Headline(f"{ctx.b_name} in {ctx.a}'s {LABEL[commodity]} imports ({ctx.year})",
-                                      f"#{int(p['rank'])}, {p['share']:.1%}",
-                                      f"{money(p['imports_usd'])}, {p['imports_t'] / 1e6:,.1f} Mt of "
-                                      f"{money(now['imports_usd'].sum())}", sec.id))
+        sec.headlines.append(Headline(
+            f"{ctx.b_name} in {ctx.a}'s {LABEL[commodity]} imports ({ctx.year})",
+            f"#{int(p['rank'])}, {display.share(p['share'])}",
+            f"{money(p['imports_usd'])}, {display.tonnes(p['imports_t'])} of {money(now['imports_usd'].sum())}",
+            sec.id, message=f"{ctx.b_name} is {ctx.a_name}'s number {int(p['rank'])} supplier of {LABEL[commodity]} "
+                            f"from outside: {display.share(p['share'])} of extra imports by value, "
+                            f"{display.money(p['imports_usd'], 'USD')} in {ctx.year}.",
+            stake=float(p["imports_usd"])))
     elif commodity == "crude":
         sec.headlines.append(Headline(f"{ctx.b_name} in {ctx.a}'s crude imports ({ctx.year})", "not a supplier",
                                       f"{len(now)} suppliers; largest {now.iloc[0]['supplier']} "
-                                      f"{now.iloc[0]['share']:.1%}", sec.id))
+                                      f"{display.share(now.iloc[0]['share'])}", sec.id))
     top = now.head(10)[["rank", "supplier", "imports_usd", "imports_t", "share", "share_t"]]
     sec.tables.append(Table(f"{ctx.a}'s suppliers of {name}, {ctx.year}", top,
                             "share: of extra imports by value; share t: by tonnes (BACI quantities).",
@@ -86,11 +96,17 @@ def _transit(sec: Section, ctx: Context) -> None:
     t = r.table
     partner = t[t["supplier"] == ctx.b]
     detail = (f"{money(tot['transit_exposed_usd'])} of {money(tot['imports_usd'])}; Russia's own supply "
-              f"{tot[f'direct_from_{TRANSIT}_share']:.1%} more")
+              f"{display.share(tot[f'direct_from_{TRANSIT}_share'])} more")
     if not partner.empty:
-        detail = f"{ctx.b}: {partner.iloc[0]['transit_share']:.0%} of its exports cross Russia; " + detail
-    sec.headlines.append(Headline(f"Share of {ctx.a}'s crude imports that transits Russia",
-                                  f"{tot['transit_share_of_imports']:.1%}", detail, sec.id))
+        detail = f"{ctx.b}: {display.share(partner.iloc[0]['transit_share'])} of its exports cross Russia; " + detail
+    assumed = bool(t["basis"].astype(str).str.contains("assum", case=False).any()) if "basis" in t else False
+    sec.headlines.append(Headline(
+        f"Share of {ctx.a}'s crude imports that transits Russia", display.share(tot["transit_share_of_imports"]),
+        detail, sec.id,
+        message=f"{display.share(tot['transit_share_of_imports'])} of {ctx.a_name}'s crude imports "
+                f"({display.money(tot['transit_exposed_usd'], 'USD')}) cross Russia on their way.",
+        stake=float(tot["transit_exposed_usd"]),
+        caveat="route shares partly assumed (analyst estimates) where no measured volumes exist" if assumed else ""))
     sec.tables.append(Table("Crude imports whose route crosses Russia", t[["supplier", "role", "imports_usd",
                                                                           "transit_share", "exposed_usd", "basis"]],
                             "transit share: measured route volumes (corridor table) for Kazakhstan, otherwise "
@@ -151,11 +167,14 @@ def _uranium(sec: Section, ctx: Context) -> None:
     if not firm.empty:
         last = firm.sort_values("year").iloc[-1]
         newer = rows[rows["year"] > last["year"]]
-        extra = (f"; {int(newer.iloc[-1]['year'])}: about {newer.iloc[-1]['share']:.0%} (tertiary, unverified)"
-                 if not newer.empty else "")
-        sec.headlines.append(Headline(f"{ctx.b_name}'s share of {ctx.a}'s natural-uranium deliveries",
-                                      f"{last['share']:.1%} ({int(last['year'])})",
-                                      f"{last['as_reported']}{extra}", sec.id))
+        extra = (f"; {int(newer.iloc[-1]['year'])}: about {display.share(newer.iloc[-1]['share'])} (tertiary, "
+                 "unverified)" if not newer.empty else "")
+        sec.headlines.append(Headline(
+            f"{ctx.b_name}'s share of {ctx.a}'s natural-uranium deliveries",
+            f"{display.share(last['share'])} ({int(last['year'])})", f"{last['as_reported']}{extra}", sec.id,
+            message=f"{ctx.b_name} supplied {display.share(last['share'])} of the natural uranium delivered to "
+                    f"{ctx.a_name} utilities in {int(last['year'])}.",
+            caveat="Euratom Supply Agency figures as reported by secondary sources"))
     countries = t[(t["row_type"] == "country") & t["share"].notna()]
     sec.tables.append(Table("Natural uranium delivered to EU utilities, by origin (ESA, as reported)",
                             countries[["year", "origin", "share", "tonnes_u", "as_reported"]], max_rows=30,

@@ -1,21 +1,29 @@
 """Section builders, one per pillar of strategic autonomy (see :mod:`samarkand.brief.sections`)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+from samarkand import display
 from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
 from samarkand.economies import EU_CODES, is_eu
-from samarkand.formatting import headline_money
-from samarkand.methods import alignment, corridors, crm, stress
+from samarkand.methods import alignment, corridors, crm, stress, summary
 from samarkand.methods.agrifood import partner_view as agrifood_view
 from samarkand.methods.cbam import cbam
 from samarkand.methods.dependencies import dependencies
 from samarkand.methods.material_view import material_view
 from samarkand.methods.partnership import ScreenMethod, partnership
+
+
+
+def headline_money(v: float | None, currency: str = "USD") -> str:
+    """Money on cards and in sentences: :func:`samarkand.display.money` (3 significant digits), 'n/a' for none."""
+    return "n/a" if v is None else display.money(float(v), currency)
 
 
 # --- dependencies --------------------------------------------------------------------------------------------
@@ -35,7 +43,8 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
               lambda: dependencies(ctx.a, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
               flow_based=True, ctx=ctx)
     if res is not None:
-        ctx.cache["dep_a"] = res
+        if domain is None and method_name == "ec2021":   # the screen the stress candidates are taken from
+            ctx.cache["dep_a"] = res
         _dependency_main(sec, ctx, res, supplier=supplier)
     res_b = run(sec, f"Dependency screen of {ctx.b} ({meth} method, {ctx.year})",
                 lambda: dependencies(ctx.b, cast(int, ctx.year), method=method_name, flows=ctx.flows, domain=domain),
@@ -43,15 +52,21 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
     if res_b is not None:
         t = res_b.table
         d = t[t["dependent"].astype(bool)]
-        sec.headlines.append(Headline(f"{ctx.b} dependent products ({ctx.year})", f"{len(d)} of {len(t)}",
-                                      f"worth {headline_money(d['extra_imports_usd'].sum())} of imports", sec.id))
+        v_b = float(d["extra_imports_usd"].sum())
+        sec.headlines.append(Headline(
+            f"{ctx.b} dependent products ({ctx.year})", f"{len(d)} of {len(t)}",
+            f"worth {headline_money(v_b)} of imports", sec.id,
+            message=f"{ctx.b_name} depends on outside suppliers for {len(d)} of the {len(t)} products screened, "
+                    f"{display.money(v_b, 'USD')} of its imports in {ctx.year}.",
+            stake=v_b, caveat=coverage_caveat(ctx)))
         sec.tables.append(Table(f"{ctx.b_name}: dependent products ({ctx.year})", d[cols(d, *DEP_COLUMNS)],
                                 f"{len(d)} of {len(t)} products screened are dependencies of {ctx.b}.",
                                 max_rows=12))
     mat = run(sec, "Material-level sourcing of the EU (CRM study)",
               material_view)
     if mat is not None:
-        sec.tables.append(Table("EU sourcing concentration by material and stage (CRM study shares)", mat.table,
+        sec.tables.append(Table(eu_view(ctx, "EU sourcing concentration by material and stage (CRM study shares)"),
+                                mat.table,
                                 "From the EU critical raw materials study 2023: the study's own supplier shares.",
                                 max_rows=20))
     return sec
@@ -69,8 +84,16 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
         + (f", world-export HHI > {thr.get('world_hhi')}" if "world_hhi" in thr else "")
         + f", imports/exports > {thr.get('ratio')}); together they account for {headline_money(value)} of extra-"
         f"{ctx.a} imports.")
-    sec.headlines.append(Headline(f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
-                                  f"{headline_money(value)} of extra-{ctx.a} imports", sec.id))
+    by = res.extras.get("by_supplier")
+    main = (f"; {by.iloc[0]['supplier']} is the main supplier of "
+            f"{display.share(by.iloc[0]['share_of_dependent_imports'])} of that value"
+            if by is not None and not by.empty else "")
+    sec.headlines.append(Headline(
+        f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
+        f"{headline_money(value)} of extra-{ctx.a} imports", sec.id,
+        message=f"{ctx.a_name} depends on outside suppliers for {len(dep)} of the {len(t)} products screened, "
+                f"{display.money(value, 'USD')} of extra imports in {ctx.year}{main}.",
+        stake=value, caveat=coverage_caveat(ctx)))
     lev = res.extras.get("leverage")
     shown = dep
     if supplier:
@@ -93,7 +116,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
     if by is not None and not by.empty:
         top = by.iloc[0]
         sec.headlines.append(Headline(f"Main supplier of {ctx.a}'s dependent imports", str(top["supplier"]),
-                                      f"{top['share_of_dependent_imports']:.0%} of dependent import value "
+                                      f"{display.share(top['share_of_dependent_imports'])} of dependent import value "
                                       f"({int(top['n_products'])} products)", sec.id))
         sec.tables.append(Table(f"On whom: {ctx.a}'s dependent imports grouped by main supplier", by,
                                 "dependent_imports_usd: extra imports of the products whose main supplier is this "
@@ -148,6 +171,22 @@ def _supplier_split(dep: pd.DataFrame, lev: pd.DataFrame | None) -> pd.DataFrame
     return d.sort_values(["_o", "share"], ascending=[True, False])
 
 
+def coverage_caveat(ctx: Context) -> str:
+    """The caveat of every flow-based figure on the shipped dataset: it covers a few product codes only."""
+    return ("shipped flows: critical-material codes, crude oil and LNG only, not the whole economy"
+            if ctx.shipped else "")
+
+
+def eu_side(ctx: Context) -> bool:
+    """The EU or one of its members is a side of the pair: EU-specific measures concern the pair itself."""
+    return in_eu(ctx.a, ctx.year) or in_eu(ctx.b, ctx.year)
+
+
+def eu_view(ctx: Context, title: str) -> str:
+    """A title for EU-specific content: as is when the EU is a side, else labelled as the EU's view."""
+    return title if eu_side(ctx) else f"The EU's view (neither side is the EU): {title[:1].lower()}{title[1:]}"
+
+
 # --- partnership -----------------------------------------------------------------------------------------------
 
 PARTNER_COLUMNS = ["importer", "partner", "hs6", "description", "status", "importer_extra_imports_usd",
@@ -171,8 +210,13 @@ def partnership_section(ctx: Context) -> Section:
         d = t[(t["importer"] == imp) & (t["partner"] == par)] if "importer" in t else t.iloc[0:0]
         cov = float(d["coverable_usd"].sum()) if "coverable_usd" in d else float("nan")
         n_txt = f"{len(d)} product{'s' if len(d) != 1 else ''}"
-        sec.headlines.append(Headline(f"{imp}'s dependencies {par} could help cover", n_txt,
-                                      f"{headline_money(cov)} coverable within {par}'s headroom", sec.id))
+        sec.headlines.append(Headline(
+            f"{imp}'s dependencies {par} could help cover", n_txt,
+            f"{headline_money(cov)} coverable within {par}'s headroom", sec.id,
+            message=(f"{display_name(par)} could cover {display.money(cov, 'USD')} of {display_name(imp)}'s "
+                     f"dependent imports ({n_txt}) from what it now exports to third countries." if len(d) else ""),
+            stake=cov if len(d) else None,
+            caveat="an upper bound: it assumes the partner redirects exports it now sells elsewhere"))
     sec.paragraphs.append(
         "A row is listed when the importer depends on the product (dependency screen) and the partner has a "
         "revealed comparative advantage in it (Balassa RCA > 1) and exports it; 'coverable' is what the "
@@ -228,18 +272,17 @@ STRESS_COLUMNS = ["rank", "hs6", "description", "imports_usd", "cut_share", "los
                   "shortfall_usd", "shortfall_share", "n_remaining_suppliers", "no_alternative"]
 
 
+def diversion_caveat(diversion: float | None) -> str:
+    """What the cut-off figures assume about the other suppliers' diversion rate."""
+    if diversion is None:
+        return (f"assumes other suppliers divert {stress.DIVERSION_MIDPOINT:g} of their exports to third "
+                "countries (the midpoint: no published estimate)")
+    return f"assumes other suppliers divert {diversion:g} of their exports to third countries"
+
+
 def stress_candidates(ctx: Context) -> list[str]:
-    """Whom to cut: the main suppliers of A's dependent imports (from the dependency screen), then CHN, RUS."""
-    out: list[str] = []
-    dep = ctx.cache.get("dep_a")
-    if dep is not None:
-        by = dep.extras.get("by_supplier")
-        if by is not None:
-            out += [s for s in by["supplier"].head(4)]
-    for s in ("CHN", "RUS", "USA"):
-        if s not in out:
-            out.append(s)
-    return [s for s in out if s not in (ctx.a, ctx.b)][:6]
+    """Whom to cut: :func:`samarkand.methods.summary.cutoff_candidates` for the pair (the one definition)."""
+    return summary.cutoff_candidates(ctx.a, ctx.year, flows=ctx.flows, exclude=(ctx.b,), screen=ctx.cache.get("dep_a"))
 
 
 def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: float = 1.0,
@@ -251,45 +294,40 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
     if diversion is not None:
         kw["diversion"] = diversion
     if cut:  # one scenario, as asked (dashboard form)
-        scen = [cut]
-    else:   # the brief: each main supplier cut alone, ranked by shortfall
-        scen = [[s] for s in stress_candidates(ctx)]
-    results = []
-    for c in scen:
-        r = run(sec, f"Cut-off of {'+'.join(c)} supplies to {ctx.a} ({ctx.year})",
-                lambda c=c: stress.stress(ctx.a, cut=c, year=ctx.year, flows=ctx.flows, **kw),  # type: ignore[misc]
+        r = run(sec, f"Cut-off of {'+'.join(cut)} supplies to {ctx.a} ({ctx.year})",
+                lambda: stress.stress(ctx.a, cut=cut, year=ctx.year, flows=ctx.flows, **kw),
                 flow_based=True, ctx=ctx)
-        if r is not None:
-            results.append(("+".join(c), r))
-        if ctx.flows_problem:
-            break
-    # keep the provenance readable: one entry for the method (the scenarios differ only in 'cut')
-    if len(results) > 1:
-        sec.provenance = [p for p in sec.provenance if not p[0].startswith("Cut-off of ")]
-        prov: dict[str, Any] = dict(results[0][1].provenance)
-        prov["cut"] = ", ".join(c for c, _ in results) + " (one at a time)"
-        sec.provenance.append((f"Supplier cut-offs of {ctx.a} ({ctx.year})", prov))
+        results = [] if r is None else [("+".join(cut), r)]
+        summ = pd.DataFrame([{"cut": c, **x.extras["totals"].iloc[0].to_dict()} for c, x in results])
+        worst_table = r.table if r is not None else None
+    else:   # each main supplier cut alone, ranked by shortfall: the one function every surface uses
+        r = run(sec, f"Supplier cut-offs of {ctx.a} ({ctx.year})",
+                lambda: summary.supplier_cutoffs(ctx.a, ctx.year, flows=ctx.flows, exclude=(ctx.b,),
+                                                 screen=ctx.cache.get("dep_a"), **kw),
+                flow_based=True, ctx=ctx)
+        summ = r.table if r is not None else pd.DataFrame()
+        results = list(zip(summ["cut"], [r] * len(summ))) if r is not None else []
+        worst_table = r.extras["worst_products"] if r is not None else None
     if not results:
         _material_stress(sec, ctx, cut or ["CHN"], share_cut)
         if not cut:
             _corridors(sec, ctx)
         return sec
-    rows = []
-    for cut_name, r in results:
-        tot = r.extras["totals"].iloc[0].to_dict()
-        rows.append({"cut": cut_name, **tot})
-    summ = pd.DataFrame(rows).sort_values("shortfall_usd", ascending=False, ignore_index=True)
     worst_cut = summ.iloc[0]["cut"]
-    worst = dict(results)[worst_cut]
     if len(results) > 1:
         sec.paragraphs.append(
             f"Each of {len(results)} suppliers is cut off alone (share cut {share_cut:.0%}); the remaining suppliers "
             f"re-source within their exports to third countries at the stated diversion rate. The worst single "
             f"cut-off is {worst_cut}: {headline_money(summ.iloc[0]['lost_usd'])} of imports lost, "
             f"{headline_money(summ.iloc[0]['shortfall_usd'])} not replaceable.")
-        sec.headlines.append(Headline(f"Worst supplier cut-off for {ctx.a}", worst_cut,
-                                      f"shortfall {headline_money(summ.iloc[0]['shortfall_usd'])} of "
-                                      f"{headline_money(summ.iloc[0]['lost_usd'])} lost", sec.id))
+        w0 = summ.iloc[0]
+        sec.headlines.append(Headline(
+            f"Worst supplier cut-off for {ctx.a}", worst_cut,
+            f"shortfall {headline_money(w0['shortfall_usd'])} of {headline_money(w0['lost_usd'])} lost", sec.id,
+            message=f"The worst single supplier cut-off for {ctx.a_name} is {display_name(worst_cut)}: "
+                    f"{display.money(w0['lost_usd'], 'USD')} of imports lost, "
+                    f"{display.money(w0['shortfall_usd'], 'USD')} of it not replaceable by other suppliers.",
+            stake=float(w0["lost_usd"]), caveat=diversion_caveat(diversion)))
         sec.tables.append(Table("Supplier cut-offs ranked by residual shortfall", summ,
                                 "lost: imports from the cut supplier × share cut; replacement: what the remaining "
                                 "suppliers can divert; shortfall = lost − replacement.", max_rows=10))
@@ -303,7 +341,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
         sec.headlines.append(Headline(f"Shortfall if {worst_cut} cuts {ctx.a}",
                                       headline_money(t0["shortfall_usd"]),
                                       f"of {headline_money(t0['lost_usd'])} lost", sec.id))
-    t = worst.table
+    t = worst_table
     sec.tables.append(Table(f"Cut-off of {worst_cut}: products ranked by shortfall", t[cols(t, *STRESS_COLUMNS)],
                             "no_alternative: no remaining supplier exports the product to third countries.",
                             max_rows=15))
@@ -336,7 +374,7 @@ def _material_stress(sec: Section, ctx: Context, cut: list[str], share_cut: floa
     if len(hit):
         top = hit.iloc[0]
         sec.headlines.append(Headline(f"EU sourcing short if {label} stops (CRM study)",
-                                      f"{top['material']} {top['shortfall_share']:.0%}",
+                                      f"{top['material']} {display.share(top['shortfall_share'])}",
                                       f"largest shortfall share ({top['stage']}); {len(hit)} material-stages hit",
                                       sec.id))
         d = hit.assign(label=hit["material"] + " (" + hit["stage"].astype(str) + ")")
@@ -356,7 +394,7 @@ def _corridors(sec: Section, ctx: Context) -> None:
     if cor is not None:
         c = cor.table.iloc[0]
         sec.headlines.append(Headline("Kazakh crude exports that could still leave with Russian transit closed",
-                                      f"{c['share_of_current_exports_still_leaving']:.0%}",
+                                      display.share(c['share_of_current_exports_still_leaving']),
                                       f"max flow {c['max_flow_before']:g} → {c['max_flow_after']:g} {c['unit']}; "
                                       f"current exports {c['current_exports']:g} {c['unit']}", sec.id))
         sec.paragraphs.append(
@@ -379,17 +417,23 @@ def _corridors(sec: Section, ctx: Context) -> None:
 
 def crm_section(ctx: Context) -> Section:
     """Critical raw materials: CRMA benchmark (study and HS6), the partner's place, supply risk vs the study."""
+    who = display_name(partner_country(ctx) or ctx.b)
     sec = Section("crm", "Critical raw materials",
-                  f"Critical Raw Materials Act benchmarks, and "
-                  f"{display_name(partner_country(ctx) or ctx.b)}'s place in the EU's supply.")
+                  f"Critical Raw Materials Act benchmarks, and {who}'s place in the EU's supply." if eu_side(ctx) else
+                  f"{who}'s share of global supply of critical raw materials; the EU's Critical Raw Materials Act "
+                  "benchmarks are shown as the EU's view.")
     bench = run(sec, "CRMA 65 % single-country benchmark (Regulation (EU) 2024/1252)", lambda: crm.benchmark())
     if bench is not None:
         b = bench.table
         br = b[b["breach"].astype(bool)] if "breach" in b else b.iloc[0:0]
-        sec.headlines.append(Headline("Strategic materials breaching the CRMA 65 % benchmark",
-                                      f"{br['material'].nunique()} of {b['material'].nunique()}",
-                                      "largest single third-country share > 65 % at a stage of EU sourcing",
-                                      sec.id))
+        n_br, n_all = br["material"].nunique(), b["material"].nunique()
+        if eu_side(ctx):
+            sec.headlines.append(Headline(
+                "Strategic materials breaching the CRMA 65 % benchmark", f"{n_br} of {n_all}",
+                "largest single third-country share > 65 % at a stage of EU sourcing", sec.id,
+                message=f"{n_br} of the EU's {n_all} strategic raw materials breach the Critical Raw Materials "
+                        "Act's 65 % single-country benchmark today.",
+                caveat="on the EU CRM study's sourcing shares (2023), not on trade flows"))
         sec.paragraphs.append(
             "Regulation (EU) 2024/1252 sets that no more than 65 % of the EU's annual consumption of each "
             "strategic raw material, at any relevant stage, should come from a single third country by 2030. "
@@ -401,7 +445,8 @@ def crm_section(ctx: Context) -> Section:
             "top_third_share", ascending=False)
         _fig(sec, "crm-benchmark", lambda: _bench_fig(d), "Each bar: the largest single third country's share of "
              "EU sourcing; the line marks the CRMA 65 % benchmark.")
-        sec.tables.append(Table("Strategic raw materials: largest single third-country share of EU sourcing",
+        sec.tables.append(Table(eu_view(ctx, "Strategic raw materials: largest single third-country share of EU "
+                                        "sourcing"),
                                 b[cols(b, "material", "stage", "top_third_iso3", "top_third_country",
                                        "top_third_share", "breach", "eu_member_share", "share_sum", "status")],
                                 max_rows=40))
@@ -418,7 +463,7 @@ def crm_section(ctx: Context) -> Section:
                                            "world_top_share", "caveat")],
                                     "Trade is a proxy for sourcing: EU production is not in trade data.",
                                     max_rows=40))
-    _supply_risk(sec)
+    _supply_risk(sec, ctx)
     P = partner_country(ctx)
     if P is None:
         sec.notices.append(Notice("info", f"Neither {ctx.a} nor {ctx.b} is a single country outside the EU: the "
@@ -430,9 +475,11 @@ def crm_section(ctx: Context) -> Section:
         p = part.table
         if len(p):
             top = p.iloc[0]
+            eu_part = f"; EU sourcing share {display.share(top['eu_share'])}" if eu_side(ctx) else ""
             sec.headlines.append(Headline(f"{P}'s largest share of global supply",
-                                          f"{top['global_share']:.0%}", f"{top['material']} ({top['stage']}); "
-                                          f"EU sourcing share {top['eu_share']:.0%}", sec.id))
+                                          display.share(top["global_share"]),
+                                          f"{top['material']} ({top['stage']}){eu_part}", sec.id,
+                                          caveat="EU CRM study 2023 (global supply shares)"))
             d = p.assign(label=p["material"] + " (" + p["stage"].astype(str) + ")")
             _fig(sec, "crm-partner", lambda: F.grouped_bars(d, "label", {"global_share": "share of global supply",
                                                                           "eu_share": "share of EU sourcing"},
@@ -440,13 +487,15 @@ def crm_section(ctx: Context) -> Section:
                                                             top=15, yformat=".0%"),
                  f"Where {P_name}'s share of EU sourcing is below its share of global supply, there is room "
                  "to grow.")
-        sec.tables.append(Table(f"{P_name}'s place, by material and stage", p, "…_if: the EU's concentration "
+        sec.tables.append(Table(f"{P_name}'s place, by material and stage"
+                                + ("" if eu_side(ctx) else " (global supply; EU sourcing columns: the EU's view)"),
+                                p, "…_if: the EU's concentration "
                                 f"if {P}'s share of EU sourcing rose to its share of global supply.",
                                 max_rows=25))
     return sec
 
 
-def _supply_risk(sec: Section) -> None:
+def _supply_risk(sec: Section, ctx: Context) -> None:
     """samarkand's supply risk (JRC formula, its own governance-weighted HHI) next to the study's values."""
     sr = run(sec, "Supply risk per material and stage (EC 2017 method, 2023 inputs)",
              crm.supply_risk)
@@ -454,10 +503,11 @@ def _supply_risk(sec: Section) -> None:
         return
     t = sr.table
     ok = t["sr_samarkand"].notna()
-    sec.headlines.append(Headline("Supply risk recomputed from the study's inputs",
-                                  f"{int(ok.sum())} of {len(t)}",
-                                  "material-stages; the rest lack an input (listed under 'What the data cannot "
-                                  "say')", sec.id))
+    if eu_side(ctx):
+        sec.headlines.append(Headline("Supply risk recomputed from the EU CRM study's inputs",
+                                      f"{int(ok.sum())} of {len(t)}",
+                                      "material-stages; the rest lack an input (listed under 'What the data "
+                                      "cannot say')", sec.id))
     d = t.assign(label=t["material"] + " (" + t["stage"].astype(str) + ")")
     _fig(sec, "crm-supply-risk", lambda: F.scatter_xy(d, "sr_published", "sr_samarkand", "label",
                                                       "Supply risk: samarkand next to the EU study",
@@ -469,7 +519,7 @@ def _supply_risk(sec: Section) -> None:
     for r in miss.itertuples(index=False):
         sec.limits.append(f"Supply risk of {r.material} ({r.stage}) not computed: {r.sr_status} in the shipped "
                           "inputs (no value invented).")
-    sec.tables.append(Table("Supply risk by material and stage, highest first",
+    sec.tables.append(Table(eu_view(ctx, "Supply risk by material and stage, highest first (EU CRM study method)"),
                             t.sort_values("sr_samarkand", ascending=False, na_position="last")[
                                 cols(t, "material", "stage", "supply_scope", "ir", "eol_rir", "si_sr", "hhi_wgi_gs",
                                      "hhi_wgi_eu", "sr_samarkand", "sr_published", "sr_status")],
@@ -519,12 +569,18 @@ def partner_country(ctx: Context) -> str | None:
 
 def norms_section(ctx: Context, *, ets_price: float | None = None, vs: tuple[str, ...] = ("RUS", "CHN")) -> Section:
     """Norms: the CBAM cost for the exporter of the pair and governance / UN-vote convergence."""
-    sec = Section("norms", "Norms: CBAM exposure and convergence",
-                  f"What will the EU's carbon border adjustment cost {display_name(cbam_exporter(ctx))}'s exporters "
-                  "from 2026 to 2034, "
-                  "and are the two converging on governance and in the UN?")
-    cbam_part(sec, ctx, ets_price=ets_price)
+    sec = Section("norms", "Norms: CBAM exposure and convergence" if eu_side(ctx) else "Norms: convergence",
+                  (f"What will the EU's carbon border adjustment cost {display_name(cbam_exporter(ctx))}'s exporters "
+                   "from 2026 to 2034, and are the two converging on governance and in the UN?") if eu_side(ctx)
+                  else "Are the two converging on governance and in the UN?")
+    if eu_side(ctx):
+        cbam_part(sec, ctx, ets_price=ets_price)
+    else:
+        sec.notices.append(Notice("info", f"CBAM applies to goods entering the EU; neither {ctx.a_name} nor "
+                                          f"{ctx.b_name} is the EU or a member, so its cost is not shown here "
+                                          "(the CBAM page gives any exporter's cost)."))
     alignment_part(sec, ctx, vs=vs)
+    human_rights_part(sec, ctx, vs=vs)
     return sec
 
 
@@ -567,14 +623,20 @@ def cbam_card(exporter: str, by_year: pd.DataFrame, prov: Mapping[str, Any], sec
     y0, y1 = by_year.iloc[0], by_year.iloc[-1]
 
     def rng(r: pd.Series) -> str:
-        return (f"EUR {r['cost_eur'] / 1e6:,.1f} m ({r['cost_low_eur'] / 1e6:,.1f}–"
-                f"{r['cost_high_eur'] / 1e6:,.1f})")
+        return (f"{display.money(r['cost_eur'], 'EUR')} ({display.money(r['cost_low_eur'])}–"
+                f"{display.money(r['cost_high_eur'])})")
 
     caveat = prov.get("coverage") or f"volumes: {prov.get('goods_source', 'flows')}"
+    caveat = re.sub(r"\s*\([a-z0-9]+(?:_[a-z0-9]+)+\)", "", str(caveat))     # no internal table names for readers
     detail = (f"{int(y0['year'])} → {int(y1['year'])}, central (low–high); central price path "
-              f"{y1['price_path']}; {y1['cost_share_of_value']:.1%} of export value in {int(y1['year'])}. "
-              f"{caveat[0].upper() + caveat[1:]}")
-    return Headline(f"CBAM cost on {exporter}'s exports to the EU", f"{rng(y0)} → {rng(y1)}", detail, section_id)
+              f"{y1['price_path']}; {display.share(y1['cost_share_of_value'])} of export value in {int(y1['year'])}.")
+    cav = caveat[0].upper() + caveat[1:]
+    message = (f"The EU's carbon border adjustment would cost {display_name(exporter)}'s exporters about "
+               f"{display.money(y0['cost_eur'], 'EUR')} in {int(y0['year'])}, rising to "
+               f"{display.money(y1['cost_eur'], 'EUR')} in {int(y1['year'])} (central case; "
+               f"{display.money(y1['cost_low_eur'], 'EUR')}–{display.money(y1['cost_high_eur'], 'EUR')}).")
+    return Headline(f"CBAM cost on {exporter}'s exports to the EU", f"{rng(y0)} → {rng(y1)}", detail, section_id,
+                    message=message, stake=float(y1["cost_eur"]), caveat=cav)
 
 
 def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
@@ -614,9 +676,24 @@ def alignment_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", 
 
 # --- all sections ---------------------------------------------------------------------------------------------
 
-SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "norms"]
+def energy(ctx: Context) -> Section:
+    """The energy section (:mod:`samarkand.brief.energy`)."""
+    from samarkand.brief.energy import energy_section
+
+    return energy_section(ctx)
+
+
+def human_rights_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS", "CHN")) -> None:
+    """Human-rights votes in the UN General Assembly (:mod:`samarkand.brief.votes`)."""
+    from samarkand.brief.votes import human_rights_part as part
+
+    part(sec, ctx, vs=vs)
+
+
+SECTION_ORDER = ["dependencies", "partnership", "stress", "crm", "energy", "norms"]
 BUILDERS: dict[str, Callable[[Context], Section]] = {
     "dependencies": dependencies_section,
+    "energy": energy,
     "partnership": partnership_section,
     "stress": stress_section,
     "crm": crm_section,

@@ -15,9 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from samarkand import economies
+from samarkand import display, economies
 from samarkand.errors import DataError, InfeasibleError, InputError, NotInStoreError, SamarkandError
-from samarkand.formatting import headline_money
 from samarkand.provenance import Result
 
 FETCH_HINT = ("import fuller BACI flows with `samarkand data fetch baci --hs HS22 --release 202501 --years 2022 "
@@ -33,38 +32,60 @@ class Headline:
     value: str
     detail: str = ""
     section: str = ""
+    message: str = ""                       # the figure as one plain sentence, for the key messages
+    stake: float | None = None              # what is at stake (USD or EUR), to order the key messages
+    caveat: str = ""                        # shown on the card and after the key message
 
 
-TEXT_CUT = 44
+TEXT_CUT = 60                               # a text cell longer than this is cut; the full text is its title
+MEASURE_COLUMNS = ("measure", "indicator", "metric")    # a long table: each value formatted by its measure's kind
+VALUE_COLUMNS = ("value", "figure")                     # (as the terminal's samarkand.cli.tables does)
+_OLD_KINDS = {"pct": "share", "int": "count", "num": "ratio"}     # formats given in the earlier names
 
 
 @dataclass
 class Table:
-    """A table of a section: title, frame, caption and how many rows to show."""
+    """A table of a section: title, frame, caption and how many rows to show before "show all".
+
+    Every number is formatted by :func:`samarkand.display.format_value` with the kind
+    :func:`samarkand.display.kind_of` gives its column (``formats`` overrides it per column).
+    """
     title: str
     frame: pd.DataFrame                     # already limited to the columns worth showing
     caption: str = ""
     max_rows: int = 25
-    formats: dict[str, str] = field(default_factory=dict)   # column -> pct|money|num|int|text
+    formats: dict[str, str] = field(default_factory=dict)   # column -> a display kind
 
     def header(self) -> list[str]:
         return [label(c) for c in self.frame.columns]
 
     def kinds(self) -> list[str]:
-        return [self.formats.get(c) or guess_format(c, self.frame[c]) for c in self.frame.columns]
+        return [_OLD_KINDS.get(self.formats.get(c, ""), self.formats.get(c)) or display.kind_of(c, self.frame[c])
+                for c in self.frame.columns]
+
+    def row_kinds(self, rec: Any, kinds: list[str]) -> list[str]:
+        """The kinds for one row: a long table (measure, value) formats each value by its measure's kind
+        (a count of products is a count, an intensity a ratio), never one kind for the whole column."""
+        cols = list(self.frame.columns)
+        measure = next((c for c in MEASURE_COLUMNS if c in cols), None)
+        value = next((c for c in VALUE_COLUMNS if c in cols and c not in self.formats), None)
+        if measure is None or value is None or not isinstance(rec[cols.index(measure)], str):
+            return kinds
+        out = list(kinds)
+        out[cols.index(value)] = display.kind_of(rec[cols.index(measure)])
+        return out
 
     def rows(self, limit: int | None = None) -> list[list[tuple[str, Any, str]]]:
-        """[(display text, sort key, full text)] per cell; the sort key keeps numbers sortable in the
-        dashboard; long texts are cut for display, the full text goes in the cell's title."""
+        """[(display text, sort key, full text)] per cell for the first ``limit`` rows (default: all); the sort key
+        keeps numbers sortable in the dashboard; long texts are cut, the full text goes in the cell's title."""
         kinds = self.kinds()
-        n = self.max_rows if limit is None else limit
+        frame = self.frame if limit is None else self.frame.head(limit)
         out = []
-        cut = [TEXT_CUT if str(c) in ("description", "wording_en", "label") else 10_000 for c in self.frame.columns]
-        for rec in self.frame.head(n).itertuples(index=False):
+        for rec in frame.itertuples(index=False):
             row = []
-            for v, k, lim in zip(rec, kinds, cut):
+            for v, k in zip(rec, self.row_kinds(rec, kinds)):
                 full = fmt_cell(v, k)
-                short = full if len(full) <= lim or k != "text" else full[:lim - 1].rstrip() + "…"
+                short = full if len(full) <= TEXT_CUT or k != "text" else full[:TEXT_CUT - 1].rstrip() + "…"
                 row.append((short, sort_key(v), full if short != full else ""))
             out.append(row)
         return out
@@ -191,50 +212,11 @@ def label(col: str) -> str:
     return s[:1].upper() + s[1:]
 
 
-def guess_format(col: str, s: pd.Series) -> str:
-    """How to show a column: money, share, number, int or text (from its name and values)."""
-    c = str(col).lower()
-    if pd.api.types.is_bool_dtype(s):
-        return "bool"
-    if not pd.api.types.is_numeric_dtype(s):
-        return "text"
-    if c in ("year", "years", "rank", "n", "count") or c.endswith("_year") or c.startswith("n_"):
-        return "int"
-    if "share" in c or c.endswith("_pct_of") or c in ("payable", "kept") or c.startswith("pct"):
-        return "pct"
-    if any(k in c for k in ("usd", "eur", "value", "cost", "imports", "exports", "headroom", "shortfall",
-                            "lost", "replace", "moved")) and "ratio" not in c and "index" not in c:
-        return "money"
-    return "num"
-
-
 def fmt_cell(v: Any, kind: str) -> str:
-    """One cell as text in the format ``kind`` (see :func:`guess_format`)."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    if kind == "bool":
-        return "yes" if bool(v) else "no"
-    if kind == "text" or isinstance(v, str):
-        if isinstance(v, (list, tuple)):
-            return ", ".join(map(str, v))
-        return str(v)
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v)
-    if math.isinf(x):
-        return "∞" if x > 0 else "−∞"
-    if kind == "int":
-        return f"{int(round(x))}"
-    if kind == "pct":
-        return f"{x:.1%}" if abs(x) < 10 else f"{x:,.0f}"
-    if kind == "money":
-        return headline_money(x, "").strip()
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 10:
-        return f"{x:,.1f}"
-    return f"{x:.3f}"
+    """One cell as text: :func:`samarkand.display.format_value` (lists joined with commas)."""
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return display.format_value(v, kind)  # type: ignore[arg-type]
 
 
 def sort_key(v: Any) -> Any:

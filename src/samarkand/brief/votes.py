@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from samarkand import display
 from samarkand.brief import figures as F
-from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, run
+from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
 from samarkand.methods.votes import votes
 
 PERIODS = [(1992, 1999), (2000, 2009), (2010, 2019)]
@@ -53,9 +54,14 @@ def human_rights_part(sec: Section, ctx: Context, *, vs: tuple[str, ...] = ("RUS
     if len(main) >= 2:
         first, last = main.iloc[0], main.iloc[-1]
         sec.headlines.append(Headline(
-            f"Human-rights votes: {a} with {ref}", f"{first['identical_share']:.0%} → {last['identical_share']:.0%}",
+            f"Human-rights votes: {a} with {ref}",
+            f"{display.share(first['identical_share'])} → {display.share(last['identical_share'])}",
             f"identical votes, {first['period']} → {last['period']} ({int(first['n_roll_calls'])} and "
-            f"{int(last['n_roll_calls'])} roll calls); data end in {LAST_YEAR}", sec.id))
+            f"{int(last['n_roll_calls'])} roll calls); data end in {LAST_YEAR}", sec.id,
+            message=f"On human-rights resolutions in the UN General Assembly, {display_name(a)} voted as {ref} did "
+                    f"{display.share(first['identical_share'])} of the time in {first['period']} and "
+                    f"{display.share(last['identical_share'])} in {last['period']}.",
+            caveat=f"UN votes end in {LAST_YEAR}"))
     sec.tables.append(Table(f"Human-rights agreement in the UN General Assembly, to {LAST_YEAR}",
                             res.table[cols(res.table, "reference", "measure", "period", "n_roll_calls",
                                            "identical_share", "agreement_index", "n_ties")],

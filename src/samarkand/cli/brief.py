@@ -38,6 +38,7 @@ def register(app: typer.Typer) -> None:
         dataset: Optional[str] = typer.Option(None, "--dataset", help="Flows dataset (default: the one `samarkand "
                                                                       "data default` names, else the shipped one)"),
         quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar"),
+        title: Optional[str] = typer.Option(None, "--title", help="Title of the brief (default: a neutral one)"),
     ) -> None:
         """Write the strategic-autonomy brief for A and B: one self-contained HTML page (or a PDF)."""
         from rich.console import Console
@@ -65,7 +66,7 @@ def register(app: typer.Typer) -> None:
                 done["n"] += 1
                 prog.update(task, completed=done["n"], description=STEP_LABELS.get(step, step))
 
-            brief = assemble(a, b, year, dataset=dataset, progress=progress)
+            brief = assemble(a, b, year, dataset=dataset, progress=progress, title=title)
             progress("render")
             html = render_html(brief) if fmt is BriefFormat.html else ""
             data = render_pdf(brief) if fmt is BriefFormat.pdf else html.encode("utf-8")

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from samarkand.brief import figures as F
 from samarkand.brief import pillars
+from samarkand.brief.readers import for_readers
 from samarkand.brief.sections import Context, Notice, Section, make_context
 from samarkand.web.api import computed
 from samarkand.web.cache import CACHE, ResultCache, make_key
@@ -32,13 +33,15 @@ router = APIRouter(tags=["pages"])
 
 PAGES = [("overview", "/", "Overview"), ("dependencies", "/dependencies", "Dependencies"),
          ("partnership", "/partnership", "Partnership"), ("stress", "/stress", "Stress test"),
-         ("crm", "/crm", "Critical raw materials"), ("cbam", "/cbam", "CBAM"),
-         ("convergence", "/convergence", "Convergence"), ("brief", "/brief", "Brief")]
+         ("crm", "/crm", "Critical raw materials"), ("energy", "/energy", "Energy"), ("cbam", "/cbam", "CBAM"),
+         ("convergence", "/convergence", "Convergence"), ("check", "/check", "Check a claim"),
+         ("brief", "/brief", "Brief")]
 OVERVIEW_FIGURES = ("dep-map", "stress-cutoffs", "cbam-cost", "crm-benchmark")
 
 Build = Callable[[Context], tuple[list[Section], dict[str, Any]]]
 A = Annotated[str, Query(min_length=2, max_length=60)]
 Y = Annotated[int | None, Query(ge=1988, le=2100)]
+Blank = Annotated[str | None, Query(max_length=30)]        # a number a form may leave blank (= the default)
 D = Annotated[str | None, Query(max_length=120)]
 DomainText = Annotated[str | None, Query(max_length=40)]
 SECTIONS = ResultCache(max_weight=48, weigh=lambda section: 1)     # 48 sections: about ten pairs
@@ -92,7 +95,7 @@ def render_page(name: str, values: dict[str, Any], nav: str, build: Build) -> st
 
     html = render("page.html.j2", name, nav, ctx=ctx, sections=sections, figure_divs=divs,
                   status_label=STATUS_LABEL, **extra)
-    return scrub_paths(html)          # a method's note or notice may quote a file; the page names it only
+    return for_readers(html, scrub_paths)    # a note may quote a file or a repository: the page says what it was
 
 
 def pair(a: str, b: str, year: int | None, dataset: str | None, **options: Any) -> dict[str, Any]:
@@ -170,11 +173,11 @@ def partnership_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = No
 @router.get("/stress", response_class=HTMLResponse, summary="Stress test form and results")
 def stress_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None,
                 cut: Annotated[str | None, Query(max_length=300)] = None,
-                share_cut: Annotated[float, Query(ge=0, le=1)] = 1.0,
-                diversion: Annotated[float | None, Query(ge=0, le=1)] = None,
-                domain: DomainText = None) -> HTMLResponse:
+                share_cut: Blank = None, diversion: Blank = None, domain: DomainText = None) -> HTMLResponse:
     from samarkand import products
 
+    share_cut = optional_number("share_cut", share_cut, 0, 1, default=1.0)
+    diversion = optional_number("diversion", diversion, 0, 1)
     cuts = economy_list("cut", cut) or None
     dom = domain_param(domain)
 
@@ -200,7 +203,9 @@ def crm_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, data
 
 @router.get("/cbam", response_class=HTMLResponse, summary="CBAM page")
 def cbam_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None,
-              ets_price: Annotated[float | None, Query(ge=0, le=10_000)] = None) -> HTMLResponse:
+              ets_price: Blank = None) -> HTMLResponse:
+    ets_price = optional_number("ets_price", ets_price, 0, 10_000)
+
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
         from samarkand.web.routes.cbam import FIRST, LAST
 
@@ -221,9 +226,77 @@ def convergence_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = No
         sec = Section("convergence", "Convergence: governance and UN voting",
                       f"Is {ctx.b_name} converging with {ctx.a_name}?")
         pillars.alignment_part(sec, ctx, vs=tuple(refs))
+        pillars.human_rights_part(sec, ctx, vs=tuple(refs))
         return [sec], {}
 
     return page(request, "convergence", pair(a, b, year, dataset, vs=refs), build)
+
+
+@router.get("/energy", response_class=HTMLResponse, summary="Energy page")
+def energy_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None) -> HTMLResponse:
+    return page(request, "energy", pair(a, b, year, dataset),
+                lambda ctx: ([shared_section(ctx, pillars.energy)], {}))
+
+
+@router.get("/check", response_class=HTMLResponse, summary="Check a claim")
+def check_page(request: Request, text: Annotated[str, Query(max_length=1000)] = "", year: Y = None,
+               dataset: D = None) -> HTMLResponse:
+    """A text box; on submit, the verdict, the evidence with its sources and the explanation."""
+    def make() -> str:
+        sec = claim_section(text, year, dataset) if text.strip() else None
+        html = render("check.html.j2", "check", nav_query(request.query_params), text=text, sec=sec,
+                      figure_divs={}, status_label=_status_label())
+        return for_readers(html, scrub_paths)
+
+    return HTMLResponse(CACHE.get_or_compute(make_key("page", "check", {"text": text.strip(), "year": year,
+                                                                        "dataset": dataset}), make))
+
+
+def claim_section(text: str, year: int | None, dataset: str | None) -> Section:
+    """The claim checked (:func:`samarkand.claims.check`) as a section: verdict, explanation, evidence table."""
+    from samarkand.brief.sections import Headline, Table, run
+
+    sec = Section("check", "Check a claim", text)
+    res = run(sec, "Claim check", lambda: _check(text, year, dataset))
+    if res is None:
+        return sec
+    v = res.extras["verdict"].iloc[0]
+    detail = f"{v['figure']} ({v['source']})" if v["figure"] else "no figure in the data settles it"
+    sec.headlines.append(Headline("Verdict", str(v["verdict"]), detail, sec.id))
+    sec.paragraphs.append(str(v["explanation"]))
+    sec.notes[:] = [n for n in sec.notes if n != str(v["explanation"])]     # said once, above the evidence
+    ev = res.table
+    sec.tables.append(Table("Evidence, with its source", ev[[c for c in ("claimed", "measure", "year", "period",
+                                                                        "figure", "grade", "label", "source")
+                                                             if c in ev.columns]], max_rows=30))
+    return sec
+
+
+def _check(text: str, year: int | None, dataset: str | None) -> Any:
+    from samarkand.claims import check
+
+    return check(text, year, dataset=dataset)
+
+
+def _status_label() -> dict[str, str]:
+    from samarkand.brief import STATUS_LABEL
+
+    return STATUS_LABEL
+
+
+def optional_number(param: str, value: str | None, low: float, high: float, *,
+                    default: float | None = None) -> float | None:
+    """A number from a form field: blank means ``default``; otherwise it must lie in [low, high]."""
+    if value is None or not value.strip():
+        return default
+    try:
+        x = float(value)
+    except ValueError:
+        raise ParamError(param, f"'{param}' must be a number between {low:g} and {high:g} or blank, not "
+                                f"'{value}'") from None
+    if not low <= x <= high:
+        raise ParamError(param, f"'{param}' must lie between {low:g} and {high:g}, not {x:g}")
+    return x
 
 
 @router.get("/brief", response_class=HTMLResponse, summary="The full HTML brief for the pair")

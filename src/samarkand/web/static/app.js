@@ -6,7 +6,9 @@ document.addEventListener("DOMContentLoaded", function () {
         var asc = !th.classList.contains("asc");
         table.querySelectorAll("th").forEach(function (h) { h.classList.remove("asc", "desc"); });
         th.classList.add(asc ? "asc" : "desc");
-        var numeric = ["num", "pct", "money", "int", "bool"].indexOf(th.dataset.kind) >= 0;
+        var numeric = th.dataset.kind !== "text";
+        var shown = Array.prototype.filter.call(table.tBodies[0].rows,
+                                                function (r) { return !r.classList.contains("extra"); }).length;
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (ra, rb) {
@@ -18,7 +20,8 @@ document.addEventListener("DOMContentLoaded", function () {
           } else { c = String(a).localeCompare(String(b)); }
           return asc ? c : -c;
         });
-        rows.forEach(function (r) { body.appendChild(r); });
+        // the first rows stay the ones shown before "show all": the top of the new order
+        rows.forEach(function (r, i) { r.classList.toggle("extra", i >= shown); body.appendChild(r); });
       });
     });
   });
