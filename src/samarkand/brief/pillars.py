@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import re
-
-import pandas as pd
-
 from collections.abc import Callable, Mapping
 from typing import Any, cast
+
+import pandas as pd
 
 from samarkand import display
 from samarkand.brief import figures as F
 from samarkand.brief.sections import Context, Headline, Notice, Section, Table, _fig, cols, display_name, run
+from samarkand.charts import supplier_split
 from samarkand.economies import EU_CODES, is_eu
 from samarkand.methods import alignment, corridors, crm, stress, summary
 from samarkand.methods.agrifood import partner_view as agrifood_view
@@ -108,7 +108,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
                             "Extra imports exclude flows between bloc members; HHI over extra suppliers (0–1).",
                             max_rows=25))
     if not dep.empty:
-        _fig(sec, "dep-products", lambda: F.stacked_shares(_supplier_split(dep, lev), "label", "supplier", "share",
+        _fig(sec, "dep-products", lambda: F.stacked_shares(supplier_split(dep, lev), "label", "supplier", "share",
                                                            f"Supplier shares of {ctx.a}'s dependent products, "
                                                            f"{ctx.year}"),
              "Each bar: one dependent product, split by its suppliers' shares of extra imports.")
@@ -148,27 +148,6 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
         sec.tables.append(Table("Who needs whom more: supplier's share of our imports vs our share of its exports",
                                 top_lev, "leverage_ratio > 1: the reporter needs the supplier more than the supplier "
                                          "needs the reporter's market.", max_rows=20))
-
-
-def _supplier_split(dep: pd.DataFrame, lev: pd.DataFrame | None) -> pd.DataFrame:
-    """Long table (label, supplier, share) of each dependent product's suppliers, from the method's output."""
-    rows = []
-    if lev is not None and not lev.empty:
-        for hs6, g in lev.groupby("hs6", sort=False):
-            for s, v in zip(g["supplier"], g["supplier_share_of_reporter_imports"]):
-                rows.append((hs6, s, v))
-    else:  # top-3 string 'CHN 0.89; CHE 0.03; ...' as given by the screen
-        for hs6, top3 in zip(dep["hs6"], dep["top3_suppliers"]):
-            for part in str(top3).split(";"):
-                if part.strip():
-                    s, v = part.split()
-                    rows.append((hs6, s, float(v)))
-    d = pd.DataFrame(rows, columns=["hs6", "supplier", "share"])
-    desc = dict(zip(dep["hs6"], dep["description"]))
-    order = list(dep["hs6"])
-    d["label"] = d["hs6"].map(lambda h: f"{h} {str(desc.get(h, ''))[:28]}")
-    d["_o"] = d["hs6"].map({h: i for i, h in enumerate(order)})
-    return d.sort_values(["_o", "share"], ascending=[True, False])
 
 
 def coverage_caveat(ctx: Context) -> str:
@@ -342,6 +321,7 @@ def stress_section(ctx: Context, *, cut: list[str] | None = None, share_cut: flo
                                       headline_money(t0["shortfall_usd"]),
                                       f"of {headline_money(t0['lost_usd'])} lost", sec.id))
     t = worst_table
+    assert t is not None  # results came with their product table
     sec.tables.append(Table(f"Cut-off of {worst_cut}: products ranked by shortfall", t[cols(t, *STRESS_COLUMNS)],
                             "no_alternative: no remaining supplier exports the product to third countries.",
                             max_rows=15))

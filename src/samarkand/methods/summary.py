@@ -52,7 +52,9 @@ def supplier_cutoffs(reporter: str, year: int | None = None, *, flows: Any = Non
     kw: dict[str, Any] = {"share_cut": share_cut, "domain": domain}
     if diversion is not None:
         kw["diversion"] = diversion
-    rows, tables, prov = [], {}, {}
+    rows: list[dict[str, Any]] = []
+    tables: dict[str, Any] = {}
+    prov: dict[str, Any] = {}
     for c in cands:
         r = stress(reporter, cut=[c], year=year, flows=flows, dataset=dataset, **kw)
         rows.append({"cut": c, **r.extras["totals"].iloc[0].to_dict()})

@@ -176,22 +176,23 @@ def stress_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, d
                 share_cut: Blank = None, diversion: Blank = None, domain: DomainText = None) -> HTMLResponse:
     from samarkand import products
 
-    share_cut = optional_number("share_cut", share_cut, 0, 1, default=1.0)
-    diversion = optional_number("diversion", diversion, 0, 1)
+    share_cut_value = optional_number("share_cut", share_cut, 0, 1, default=1.0)
+    diversion_value = optional_number("diversion", diversion, 0, 1)
     cuts = economy_list("cut", cut) or None
     dom = domain_param(domain)
 
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
-        sec = shared_section(ctx, pillars.stress_section, cut=cuts, share_cut=share_cut, diversion=diversion,
-                             domain=dom)
+        sec = shared_section(ctx, pillars.stress_section, cut=cuts, share_cut=share_cut_value,
+                             diversion=diversion_value, domain=dom)
         if not cuts:
             sec.notices.insert(0, Notice("info", "No cut given: each main supplier is cut off alone and the "
                                                  "cut-offs are ranked. Use the form for a scenario."))
-        return [sec], {"form": {"cut": ",".join(cuts or []), "share_cut": share_cut,
-                                "diversion": "" if diversion is None else diversion, "domain": dom or ""},
+        form = {"cut": ",".join(cuts or []), "share_cut": share_cut_value,
+                "diversion": "" if diversion_value is None else diversion_value, "domain": dom or ""}
+        return [sec], {"form": form,
                        "domains": products.domain_names()}
 
-    values = pair(a, b, year, dataset, cut=cuts, share_cut=share_cut, diversion=diversion, domain=dom)
+    values = pair(a, b, year, dataset, cut=cuts, share_cut=share_cut_value, diversion=diversion_value, domain=dom)
     return page(request, "stress", values, build)
 
 
@@ -204,15 +205,15 @@ def crm_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, data
 @router.get("/cbam", response_class=HTMLResponse, summary="CBAM page")
 def cbam_page(request: Request, a: A = "EU27", b: A = "KAZ", year: Y = None, dataset: D = None,
               ets_price: Blank = None) -> HTMLResponse:
-    ets_price = optional_number("ets_price", ets_price, 0, 10_000)
+    ets_price_value = optional_number("ets_price", ets_price, 0, 10_000)
 
     def build(ctx: Context) -> tuple[list[Section], dict[str, Any]]:
         from samarkand.web.routes.cbam import FIRST, LAST
 
         sec = Section("cbam", f"CBAM exposure, {FIRST}–{LAST}",
                       f"What the EU's carbon border adjustment costs {pillars.cbam_exporter(ctx)}'s exporters.")
-        pillars.cbam_part(sec, ctx, ets_price=ets_price)
-        return [sec], {"cbam_form": {"ets_price": "" if ets_price is None else ets_price}}
+        pillars.cbam_part(sec, ctx, ets_price=ets_price_value)
+        return [sec], {"cbam_form": {"ets_price": "" if ets_price_value is None else ets_price_value}}
 
     return page(request, "cbam", pair(a, b, year, dataset, ets_price=ets_price), build)
 
