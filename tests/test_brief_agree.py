@@ -68,3 +68,24 @@ def test_the_worst_cutoff_is_the_largest_shortfall_among_the_candidates():
     assert float(res.table.iloc[0]["lost_usd"]) == pytest.approx(lost, rel=1e-9)
     for key in ("method", "source", "dataset", "years"):
         assert key in res.provenance
+
+
+def test_the_terminal_agrees_with_the_brief_and_the_pages(client, cli):
+    """The CLI's dependency screen and CBAM cost give the same figures as the cards of the brief and the pages."""
+    import json
+
+    from samarkand.display import money
+
+    n_dep, n_all, _ = dependent_count(dependencies("EU27"))
+    screen = json.loads(cli("dependencies", "EU27", "--format", "json").stdout)
+    assert len(screen["rows"]) == n_dep and screen["provenance"]["products_screened"] == n_all
+    assert card(client.get("/brief", params={"a": "EU27", "b": "KAZ"}).text,
+                "EU27 dependent products (2024)") == f"{len(screen['rows'])} of {n_all}"
+    cbam = json.loads(cli("cbam", "KAZ", "--format", "json").stdout)
+    by_year = pd.DataFrame(cbam["extras"]["by_year"]).set_index("year")
+    first, last = by_year.index.min(), by_year.index.max()
+    shown = card(client.get("/cbam", params={"a": "EU27", "b": "KAZ"}).text, "CBAM cost on KAZ's exports to the EU")
+    for y in (first, last):
+        r = by_year.loc[y]
+        assert (f"{money(r['cost_eur'], 'EUR')} ({money(r['cost_low_eur'])}–{money(r['cost_high_eur'])})"
+                in shown), (y, shown)
