@@ -310,7 +310,7 @@ def test_pages_share_the_sections_they_show(client):
     q = {"a": "EU27", "b": "UZB"}
     before = SECTIONS.computed
     assert client.get("/", params=q).status_code == 200
-    from samarkand.brief.sections import SECTION_ORDER
+    from samarkand.brief.pillars import SECTION_ORDER
 
     assert SECTIONS.computed == before + len(SECTION_ORDER)
     crm = client.get("/crm", params=q)

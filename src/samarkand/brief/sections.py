@@ -297,12 +297,3 @@ def _fig(sec: Section, fid: str, make: Callable[[], Any], caption: str) -> None:
         return
     sec.figures.append(Figure(fid, fig, caption))
 
-
-def __getattr__(name: str) -> Any:
-    """``build_sections``, ``BUILDERS`` and ``SECTION_ORDER`` moved to :mod:`samarkand.brief.pillars` (which
-    imports this module, not the other way round); this forwards old imports until their callers move."""
-    if name in ("build_sections", "BUILDERS", "SECTION_ORDER"):
-        from samarkand.brief import pillars
-
-        return getattr(pillars, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

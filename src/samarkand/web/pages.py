@@ -128,7 +128,7 @@ def shared_section(ctx: Context, builder: Callable[..., Section], **options: Any
 
 def all_sections(ctx: Context) -> list[Section]:
     """Every section of the brief, in its order (shared with the pillar pages)."""
-    from samarkand.brief.sections import BUILDERS, SECTION_ORDER
+    from samarkand.brief.pillars import BUILDERS, SECTION_ORDER
 
     return [shared_section(ctx, BUILDERS[sid]) for sid in SECTION_ORDER]
 
