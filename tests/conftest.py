@@ -25,6 +25,19 @@ def _never_the_users_home(tmp_path_factory, monkeypatch) -> None:
     monkeypatch.delenv("SAMARKAND_DATASET", raising=False)
 
 
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    """The web app (no warm start) on an empty data home of the module's own, as a TestClient."""
+    from fastapi.testclient import TestClient
+
+    from samarkand.web.app import create_app
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SAMARKAND_HOME", str(tmp_path_factory.mktemp("home")))
+    yield TestClient(create_app(warm_start=False))
+    mp.undo()
+
+
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """An empty data home for this test (SAMARKAND_HOME)."""

@@ -8,23 +8,12 @@ import re
 
 import pandas as pd
 import pytest
-from fastapi.testclient import TestClient
 
 from samarkand import reference
 from samarkand.methods.dependencies import dependencies
 from samarkand.methods.summary import cutoff_candidates, dependent_count, supplier_cutoffs, worst_cutoff
 
 PAIRS = [("EU27", "KAZ"), ("USA", "CHN"), ("JPN", "AUS")]
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAMARKAND_HOME", str(tmp_path_factory.mktemp("home")))
-    from samarkand.web.app import create_app
-
-    yield TestClient(create_app(warm_start=False))
-    mp.undo()
 
 
 def card(page: str, label: str) -> str:

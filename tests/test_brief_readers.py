@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from samarkand.brief.readers import for_text
 
@@ -33,16 +32,6 @@ def test_rewrites_the_phrases_the_issue_found():
     out = for_text(s)
     assert builder_phrases(out) == [], out
     assert "which cites EIA" in out and "KMG annual reports" in out and "was available for 2022" in out
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAMARKAND_HOME", str(tmp_path_factory.mktemp("home")))
-    from samarkand.web.app import create_app
-
-    yield TestClient(create_app(warm_start=False))
-    mp.undo()
 
 
 @pytest.mark.parametrize("path", PAGES)

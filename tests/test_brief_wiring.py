@@ -6,20 +6,8 @@ import html as htmlmod
 import re
 
 import pandas as pd
-import pytest
-from fastapi.testclient import TestClient
 
 from samarkand import reference
-
-
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SAMARKAND_HOME", str(tmp_path_factory.mktemp("home")))
-    from samarkand.web.app import create_app
-
-    yield TestClient(create_app(warm_start=False))
-    mp.undo()
 
 
 def cards(page: str) -> dict[str, str]:
