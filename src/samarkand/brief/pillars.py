@@ -52,11 +52,11 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
     if res_b is not None:
         t = res_b.table
         d = t[t["dependent"].astype(bool)]
-        v_b = float(d["extra_imports_usd"].sum())
+        n_b, n_all_b, v_b = summary.dependent_count(res_b)
         sec.headlines.append(Headline(
-            f"{ctx.b} dependent products ({ctx.year})", f"{len(d)} of {len(t)}",
+            f"{ctx.b} dependent products ({ctx.year})", f"{n_b} of {n_all_b}",
             f"worth {headline_money(v_b)} of imports", sec.id,
-            message=f"{ctx.b_name} depends on outside suppliers for {len(d)} of the {len(t)} products screened, "
+            message=f"{ctx.b_name} depends on outside suppliers for {n_b} of the {n_all_b} products screened, "
                     f"{display.money(v_b, 'USD')} of its imports in {ctx.year}.",
             stake=v_b, caveat=coverage_caveat(ctx)))
         sec.tables.append(Table(f"{ctx.b_name}: dependent products ({ctx.year})", d[cols(d, *DEP_COLUMNS)],
@@ -75,7 +75,7 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
 def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = None) -> None:
     t = res.table
     dep = t[t["dependent"].astype(bool)].sort_values("extra_imports_usd", ascending=False)
-    value = float(dep["extra_imports_usd"].sum())
+    n_dep, n_all, value = summary.dependent_count(res)
     thr = res.provenance.get("thresholds", {})
     sec.paragraphs.append(
         f"Of the {len(t)} HS6 products {ctx.a} imports in the '{ctx.dataset}' flows for {ctx.year}, {len(dep)} "
@@ -89,9 +89,9 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
             f"{display.share(by.iloc[0]['share_of_dependent_imports'])} of that value"
             if by is not None and not by.empty else "")
     sec.headlines.append(Headline(
-        f"{ctx.a} dependent products ({ctx.year})", f"{len(dep)} of {len(t)}",
+        f"{ctx.a} dependent products ({ctx.year})", f"{n_dep} of {n_all}",
         f"{headline_money(value)} of extra-{ctx.a} imports", sec.id,
-        message=f"{ctx.a_name} depends on outside suppliers for {len(dep)} of the {len(t)} products screened, "
+        message=f"{ctx.a_name} depends on outside suppliers for {n_dep} of the {n_all} products screened, "
                 f"{display.money(value, 'USD')} of extra imports in {ctx.year}{main}.",
         stake=value, caveat=coverage_caveat(ctx)))
     lev = res.extras.get("leverage")

@@ -34,6 +34,22 @@ def parse_list(text: str | None) -> list[str]:
     return [p for p in re.split(r"[,\s]+", text.strip()) if p]
 
 
+def parse_assignments(items: list[str] | str, *, option: str, form: str, example: str, upper: bool = True,
+                      number: str = "a number") -> dict[str, float]:
+    """'KAZ=0.8,AZE=0.9' (or several such options) → {'KAZ': 0.8, 'AZE': 0.9}; a part without '=' or a value that
+    is not a number is an InputError naming ``option`` and showing the ``form`` ('ISO3=share') and an ``example``."""
+    out: dict[str, float] = {}
+    for part in (p for item in ([items] if isinstance(items, str) else items) for p in parse_list(item)):
+        if "=" not in part:
+            raise InputError(f"{option} '{part}': write {form}, e.g. {example}")
+        name, value = part.split("=", 1)
+        try:
+            out[name.strip().upper() if upper else name.strip()] = float(value)
+        except ValueError as exc:
+            raise InputError(f"{option} {name}: '{value}' is not {number}") from exc
+    return out
+
+
 def normalise_argv(argv: list[str]) -> list[str]:
     """Let ``--years 2022 2023`` (space-separated, as in the docs) reach Typer as ``--years 2022,2023``."""
     out, i = [], 0

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from samarkand.cli.common import parse_list
+from samarkand.cli.common import parse_assignments, parse_list
 from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.formatting import criteria_cell
@@ -25,17 +25,8 @@ RISK_COLUMNS = ["risk_weighted_hhi", "mean_supplier_risk", "top_supplier_risk"]
 
 
 def _parse_thresholds(items: list[str]) -> dict[str, float]:
-    out = {}
-    for it in items:
-        for part in parse_list(it):
-            if "=" not in part:
-                raise InputError(f"--threshold '{part}': write NAME=VALUE, e.g. hhi=0.5")
-            k, v = part.split("=", 1)
-            try:
-                out[k.strip()] = float(v)
-            except ValueError as exc:
-                raise InputError(f"--threshold {k}: '{v}' is not a number") from exc
-    return out
+    """--threshold hhi=0.5,ratio=1 → {'hhi': 0.5, 'ratio': 1.0}."""
+    return parse_assignments(items, option="--threshold", form="NAME=VALUE", example="hhi=0.5", upper=False)
 
 
 def dependencies_cmd(

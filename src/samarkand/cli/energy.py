@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from samarkand.cli.common import parse_list
+from samarkand.cli.common import parse_assignments
 from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.provenance import Result
@@ -15,16 +15,8 @@ DATASET_HELP = "dataset in the store (default: `data default`, else the shipped 
 
 def parse_route_shares(items: list[str]) -> dict[str, float]:
     """['KAZ=0.8', 'AZE=0.9,RUS=0.1'] → {'KAZ': 0.8, 'AZE': 0.9, 'RUS': 0.1}."""
-    out: dict[str, float] = {}
-    for part in (p for item in items for p in parse_list(item)):
-        if "=" not in part:
-            raise InputError(f"--route-share '{part}': write ISO3=share, e.g. KAZ=0.8")
-        k, v = part.split("=", 1)
-        try:
-            out[k.strip().upper()] = float(v)
-        except ValueError as exc:
-            raise InputError(f"--route-share {k}: '{v}' is not a number between 0 and 1") from exc
-    return out
+    return parse_assignments(items, option="--route-share", form="ISO3=share", example="KAZ=0.8",
+                             number="a number between 0 and 1")
 
 
 def exposure_cmd(

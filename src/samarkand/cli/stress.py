@@ -6,7 +6,7 @@ from typing import Any, Optional
 import pandas as pd
 import typer
 
-from samarkand.cli.common import parse_list
+from samarkand.cli.common import parse_assignments, parse_list
 from samarkand.cli.output import Format, emit, working
 from samarkand.errors import InputError
 from samarkand.options import check_option
@@ -35,16 +35,7 @@ def _diversion(text: Optional[str]) -> float | dict[str, float]:
             return float(text)
         except ValueError as exc:
             raise InputError(f"--diversion '{text}' is not a number between 0 and 1 (or ISO3=rate,...)") from exc
-    out = {}
-    for part in parse_list(text):
-        if "=" not in part:
-            raise InputError(f"--diversion '{part}': write ISO3=rate, e.g. USA=0.4")
-        k, v = part.split("=", 1)
-        try:
-            out[k.strip().upper()] = float(v)
-        except ValueError as exc:
-            raise InputError(f"--diversion {k}: '{v}' is not a number") from exc
-    return out
+    return parse_assignments(text, option="--diversion", form="ISO3=rate", example="USA=0.4")
 
 
 def stress_cmd(
