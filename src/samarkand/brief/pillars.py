@@ -60,7 +60,7 @@ def dependencies_section(ctx: Context, *, domain: str | None = None, supplier: s
                     f"{display.money(v_b, 'USD')} of its imports in {ctx.year}.",
             stake=v_b, caveat=coverage_caveat(ctx)))
         sec.tables.append(Table(f"{ctx.b_name}: dependent products ({ctx.year})", d[cols(d, *DEP_COLUMNS)],
-                                f"{len(d)} of {len(t)} products screened are dependencies of {ctx.b}.",
+                                f"{n_b} of {n_all_b} products screened are dependencies of {ctx.b}.",
                                 max_rows=12))
     mat = run(sec, "Material-level sourcing of the EU (CRM study)",
               material_view)
@@ -78,7 +78,7 @@ def _dependency_main(sec: Section, ctx: Context, res, *, supplier: str | None = 
     n_dep, n_all, value = summary.dependent_count(res)
     thr = res.provenance.get("thresholds", {})
     sec.paragraphs.append(
-        f"Of the {len(t)} HS6 products {ctx.a} imports in the '{ctx.dataset}' flows for {ctx.year}, {len(dep)} "
+        f"Of the {n_all} HS6 products {ctx.a} imports in the '{ctx.dataset}' flows for {ctx.year}, {n_dep} "
         f"meet all three dependency criteria ({res.provenance.get('method')}: import HHI > {thr.get('hhi')}"
         + (f", extra/total imports > {thr.get('extra_share')}" if "extra_share" in thr else "")
         + (f", world-export HHI > {thr.get('world_hhi')}" if "world_hhi" in thr else "")
