@@ -457,7 +457,7 @@ def dependencies(reporter: str, year: int | None = None, method: Method = "ec202
     if risk and measure != "value":
         raise InputError("risk weighting uses import values: use measure 'value' with risk")
     fl = open_flows(dataset, flows=flows, home=home)
-    year = int(year) if year is not None else _latest_year(fl)
+    year = int(year) if year is not None else fl.latest_year()
     years = method_years(method, year, thr)
     _require_years(fl, years, method)
     rm = reporter_map(code, years)
@@ -686,13 +686,6 @@ def leverage(flows: Flows, rm: pd.DataFrame, year: int, hs6: Iterable[str], meas
 # ----------------------------------------------------------------------------------------------------
 # input checks (clear messages listing what is available)
 # ----------------------------------------------------------------------------------------------------
-def _latest_year(fl: Flows) -> int:
-    ys = fl.years()
-    if not ys:
-        fl.require_year(0)   # raises NotInStoreError: the dataset holds no flows
-    return ys[-1]
-
-
 def _require_years(fl: Flows, years: list[int], method: str) -> None:
     for y in years:
         try:
@@ -720,7 +713,7 @@ def _product_scope(fl: Flows, domain: str | None, prods: Iterable[str] | None,
     if domain:
         scope = set(products_mod.domain_codes(domain))
     if prods is not None:
-        given = [_check_code(p) for p in (prods.split(",") if isinstance(prods, str) else prods)]
+        given = [products_mod.check_code(p) for p in (prods.split(",") if isinstance(prods, str) else prods)]
         if not given:
             raise InputError("empty product list")
         scope = set(given) if scope is None else scope & set(given)
@@ -761,16 +754,6 @@ def _descriptions() -> dict[str, str]:
         out.update(zip(sel["hs6"], sel["description"]))
     out.update(products_mod.descriptions())
     return out
-
-
-def _check_code(code: str) -> str:
-    """A valid HS6 code in HS22, HS17 or HS92 (BACI revisions), else InputError with close matches."""
-    c = products_mod.pad_hs6(code)
-    for rev in ("HS17", "HS92"):
-        known = products_mod.codes(rev)
-        if known is not None and c in known:
-            return c
-    return products_mod.check_hs6(c, "HS22")
 
 
 __all__ = [

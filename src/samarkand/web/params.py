@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import Query, Request
 from fastapi.dependencies.models import Dependant
@@ -57,18 +57,11 @@ def economy_list(param: str, value: str | None) -> list[str]:
 def hs6(param: str, value: str) -> str:
     """An HS6 code (4–6 digits, zero-padded) checked against the nomenclature; bad → 422 naming ``param``."""
     try:
-        return _hs6_check()(value)
+        from samarkand.products import check_code
+
+        return check_code(value)
     except InputError as exc:
         raise ParamError(param, str(exc)) from exc
-
-
-def _hs6_check() -> Any:
-    from samarkand import products
-
-    check = getattr(products, "check_code", None)        # issue 13: the one public HS6 check
-    if check is None:                                     # until it lands, the check dependencies uses
-        from samarkand.methods.dependencies import _check_code as check
-    return check
 
 
 def hs6_list(param: str, value: str | None) -> list[str] | None:
@@ -104,14 +97,13 @@ def open_flows(dataset: str | None, year: int | None = None) -> Iterator[Flows]:
 
 
 def latest_year(fl: Flows, year: int | None) -> int:
-    """``year``, else the dataset's latest (until every method picks its own default year, issue 13)."""
+    """``year``, else the dataset's latest (Flows.latest_year); an empty dataset is a 422 naming ``dataset``."""
     if year is not None:
         return int(year)
-    latest = getattr(fl, "latest_year", None)
-    ys = [latest()] if callable(latest) else fl.years()[-1:]
-    if not ys or ys[-1] is None:
-        raise ParamError("dataset", f"dataset '{fl.info.name}' holds no flows; run `samarkand data fetch`")
-    return int(ys[-1])
+    try:
+        return fl.latest_year()
+    except NotInStoreError as exc:
+        raise ParamError("dataset", str(exc)) from exc
 
 
 # --- unknown query parameters -----------------------------------------------------------------------------
