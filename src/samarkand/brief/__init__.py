@@ -95,9 +95,11 @@ class Brief:
                     out.append(f"Flows for {y}: {note}.")
             ys = ctx.flows_years
             if ys:
+                from samarkand.methods.cbam import CBAM_YEARS
+
                 out.append(f"Flows in the store cover {ys[0]}–{ys[-1]}; the brief uses {ctx.year}. Years after "
-                           f"{ys[-1]} are not observed — CBAM figures for 2026–2034 are projections on the "
-                           "stated price and intensity assumptions.")
+                           f"{ys[-1]} are not observed — CBAM figures for {CBAM_YEARS[0]}–{CBAM_YEARS[-1]} are "
+                           "projections on the stated price and intensity assumptions.")
         for s in self.sections:
             for lim in s.limits:
                 if lim not in out:

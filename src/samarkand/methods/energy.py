@@ -58,12 +58,8 @@ def _open(reporter: str, year: int | None, flows, dataset: str | None):
 
     rep = resolve(reporter)
     fl = open_flows(dataset=dataset, flows=flows)
-    ys = fl.years()
-    if year is None:
-        if not ys:
-            fl.require_year(0)
-        year = ys[-1]
-    fl.require_year(int(year))
+    year = fl.latest_year() if year is None else int(year)
+    fl.require_year(year)
     return rep, fl, int(year), sorted(members(rep, int(year)))
 
 
